@@ -1,0 +1,1 @@
+//! Finding and merging duplicate records across sources.

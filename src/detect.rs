@@ -1,0 +1,66 @@
+//! Sniffing: which [`InputFormat`] is this text? Decided by content, never by file name.
+
+use crate::{InputFormat, web};
+
+/// The formats detection tries, for error messages.
+pub(crate) const TRIED: &str =
+    "CSL-JSON, RIS, MEDLINE/nbib, BibTeX, or a CNKI, BVS, EPrints or Emerald page";
+
+/// How many lines detection looks at for the line formats.
+const SNIFF_LINES: usize = 200;
+
+/// The format `src` is written in, or `None` when nothing fits.
+///
+/// Interchange formats are recognised by their syntax: a JSON array or object for CSL-JSON,
+/// a `TY  - ` tag line for RIS, a `PMID- ` line for MEDLINE, an `@type{` entry for BibTeX.
+/// Copied pages are recognised by their labels ([`web::detect`]).
+pub fn detect(src: &str) -> Option<InputFormat> {
+    let text = src.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with('[') || text.starts_with('{') {
+        return Some(InputFormat::CslJson);
+    }
+    let lines = || text.lines().take(SNIFF_LINES).map(|l| l.trim_start_matches('\u{feff}'));
+    if lines().any(is_ris_type_line) {
+        return Some(InputFormat::Ris);
+    }
+    if lines().any(|l| l.starts_with("PMID-") || l.starts_with("PMID -")) {
+        return Some(InputFormat::Nbib);
+    }
+    if let Some(layout) = web::detect(src) {
+        return Some(layout);
+    }
+    if text.lines().any(is_bibtex_entry_start) {
+        return Some(InputFormat::Bibtex);
+    }
+    None
+}
+
+/// `TY  - JOUR`, tolerating one or two spaces before the dash.
+fn is_ris_type_line(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("TY") else { return false };
+    let rest = rest.trim_start_matches(' ');
+    rest.len() + 1 < line.len() - 1 && rest.starts_with('-')
+}
+
+/// `@article{`, `@Book (`, `@string{`: an entry type then an opening delimiter.
+fn is_bibtex_entry_start(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix('@') else { return false };
+    let name_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    name_len > 0 && rest[name_len..].trim_start().starts_with(['{', '('])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interchange_formats() {
+        assert_eq!(detect("[{\"id\": \"a\"}]"), Some(InputFormat::CslJson));
+        assert_eq!(detect("\u{feff}TY  - JOUR\nER  - \n"), Some(InputFormat::Ris));
+        assert_eq!(detect("\n\nTY - BOOK\n"), Some(InputFormat::Ris));
+        assert_eq!(detect("PMID- 123\nTI  - x\n"), Some(InputFormat::Nbib));
+        assert_eq!(detect("% comment\n@Article{key,\n title={x}}"), Some(InputFormat::Bibtex));
+        assert_eq!(detect("just some words\nmail me @ home"), None);
+        assert_eq!(detect(""), None);
+    }
+}

@@ -1,0 +1,160 @@
+//! Cite keys: stable, unique, ASCII: first author's family name, year, first significant
+//! title word (`checkland2013primary`), with `a`, `b`, … appended on collision.
+//!
+//! Non-Latin names are transliterated with `deunicode` (Chinese as pinyin syllables:
+//! `欧阳` → `ouyang`). With no author the key starts with the first editor, else `anon`;
+//! with no year the year is left out. Keys a source gives (BibTeX, CSL `id`) are kept,
+//! with characters BibTeX cannot take in a key replaced by `_`.
+
+use std::collections::HashSet;
+
+use crate::Record;
+
+/// Title words that never make a key.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "on", "of", "in", "and", "for", "to", "with", "from", "by", "at", "is",
+    "are", "as", "or", "its", "into", "about", "how", "what", "why", "when", "does", "do", "le",
+    "la", "les", "el", "los", "las", "der", "die", "das", "un", "une", "de", "des", "du", "o",
+    "os", "um", "uma",
+];
+
+/// Hands out unique keys.
+#[derive(Debug, Default)]
+pub struct KeyGen {
+    used: HashSet<String>,
+}
+
+/// `text` transliterated to lowercase ASCII letters and digits only.
+pub fn ascii_fold(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The key a record would get before collisions are resolved.
+pub fn base_key(rec: &Record) -> String {
+    if let Some(key) = rec.key.as_deref().map(sanitize).filter(|k| !k.is_empty()) {
+        return key;
+    }
+    let person = rec.author.first().or(rec.editor.first());
+    let mut key = person
+        .and_then(|p| p.full_family().or_else(|| p.literal.clone()))
+        .map(|f| ascii_fold(&f))
+        .filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "anon".to_owned());
+    key.truncate(40);
+    if let Some(year) = rec.year() {
+        key.push_str(&year.to_string());
+    }
+    if let Some(word) = rec.title.as_deref().and_then(first_significant_word) {
+        key.push_str(&word);
+    }
+    key
+}
+
+fn first_significant_word(title: &str) -> Option<String> {
+    title
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ':' | '—' | '–'))
+        .map(|w| {
+            // CJK titles have no spaces: take the first two characters.
+            if w.chars().any(crate::model::is_han) {
+                ascii_fold(&w.chars().take(2).collect::<String>())
+            } else {
+                ascii_fold(w)
+            }
+        })
+        .find(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
+        .map(|mut w| {
+            w.truncate(20);
+            w
+        })
+}
+
+/// A source key made safe for BibTeX: no white space, braces, commas, quotes, `#`, `%`, `~`,
+/// `=`, backslashes or parentheses.
+fn sanitize(key: &str) -> String {
+    key.trim()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || "{}(),\"#%~=\\'".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+impl KeyGen {
+    /// A key for `rec` not handed out before.
+    pub fn key_for(&mut self, rec: &Record) -> String {
+        let base = base_key(rec);
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        for suffix in suffixes() {
+            let candidate = format!("{base}{suffix}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        unreachable!("the suffix sequence is infinite")
+    }
+}
+
+/// `a`, `b`, …, `z`, `aa`, `ab`, …
+fn suffixes() -> impl Iterator<Item = String> {
+    (0usize..).map(|mut n| {
+        let mut s = Vec::new();
+        loop {
+            s.push(b'a' + (n % 26) as u8);
+            if n < 26 {
+                break;
+            }
+            n = n / 26 - 1;
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Date, Person};
+
+    fn rec(family: &str, year: i32, title: &str) -> Record {
+        Record {
+            author: vec![Person::parse(family)],
+            issued: Some(Date::ymd(year, None, None)),
+            title: Some(title.into()),
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn keys() {
+        let mut g = KeyGen::default();
+        let r = rec("Checkland, Kath", 2013, "Primary care-led commissioning");
+        assert_eq!(g.key_for(&r), "checkland2013primary");
+        assert_eq!(g.key_for(&r), "checkland2013primarya");
+        assert_eq!(g.key_for(&r), "checkland2013primaryb");
+        assert_eq!(g.key_for(&rec("Müller, Jörg", 2001, "The Über case")), "muller2001uber");
+        assert_eq!(g.key_for(&rec("欧阳志远", 2020, "卫生政策研究")), "ouyang2020weisheng");
+        let anon = Record { title: Some("On the origin".into()), ..Record::default() };
+        assert_eq!(g.key_for(&anon), "anonorigin");
+        let keyed = Record { key: Some("my key{1}".into()), ..Record::default() };
+        assert_eq!(g.key_for(&keyed), "my_key_1_");
+    }
+
+    #[test]
+    fn suffix_sequence() {
+        let s: Vec<String> = suffixes().take(28).collect();
+        assert_eq!(
+            (s[0].as_str(), s[25].as_str(), s[26].as_str(), s[27].as_str()),
+            ("a", "z", "aa", "ab")
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! MEDLINE/PubMed (nbib).
+
+pub mod read;

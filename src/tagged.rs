@@ -1,0 +1,1 @@
+//! Shared nom parsers for `TAG - value` lines (RIS and MEDLINE).
