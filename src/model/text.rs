@@ -30,6 +30,13 @@ pub fn is_blank(s: &str) -> bool {
     s.chars().all(is_space)
 }
 
+/// True for CJK ideographs, CJK punctuation, kana and full-width forms.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,11 +48,4 @@ mod tests {
         assert!(is_blank(" \u{a0}\t"));
         assert!(!is_blank(" x"));
     }
-}
-
-/// True for CJK ideographs, CJK punctuation, kana and full-width forms.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
 }
