@@ -4,15 +4,18 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)] // the CLI talks on stderr
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use anyhow::{Context, Result, bail};
+use bibconv::stream::{self, CHUNK_SIZE, Chunk, ChunkReader};
 use bibconv::{
     Diagnostic, InputFormat, LineIndex, OutputFormat, Record, Severity, WriteOptions, Writer,
 };
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -156,28 +159,18 @@ fn run(args: &Args) -> Result<u8> {
         refuse_overwriting_input(out, &inputs)?;
     }
 
-    let mut tally = Tally::default();
-    let mut records = Vec::new();
-    for path in &inputs {
-        tally.files += 1;
-        let input = read_input(path, args)?;
-        if input.records.is_empty() && input.errors > 0 {
-            tally.failed_files += 1;
-        }
-        tally.skipped += input.errors;
-        records
-            .extend(input.records.into_iter().filter(|r| args.related || r.related_to.is_none()));
-    }
-    tally.records = records.len();
-
     let options = WriteOptions { ascii: args.ascii };
+    let mut tally = Tally::default();
     match &args.output {
         Some(path) => {
             let tmp = temp_path(path);
             let result = (|| -> Result<()> {
                 let file = fs::File::create(&tmp)
                     .with_context(|| format!("cannot create {}", tmp.display()))?;
-                write_all(io::BufWriter::new(file), to, options, &records, args)?;
+                let out = io::BufWriter::with_capacity(OUT_BUFFER, file);
+                let mut sink = Sink::new(out, to, options, args);
+                convert_all(&inputs, args, &mut sink, &mut tally)?;
+                sink.finish()?;
                 fs::rename(&tmp, path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
@@ -188,8 +181,12 @@ fn run(args: &Args) -> Result<u8> {
             result?;
         }
         None => {
-            let stdout = io::stdout().lock();
-            write_all(io::BufWriter::with_capacity(1 << 16, stdout), to, options, &records, args)?;
+            // Not `stdout().lock()`: the lock cannot move between threads, and writing
+            // happens on a worker while the next chunk is parsed.
+            let out = io::BufWriter::with_capacity(OUT_BUFFER, io::stdout());
+            let mut sink = Sink::new(out, to, options, args);
+            convert_all(&inputs, args, &mut sink, &mut tally)?;
+            sink.finish()?;
         }
     }
 
@@ -213,52 +210,227 @@ fn run(args: &Args) -> Result<u8> {
     })
 }
 
+/// Output buffer size: large writes, few system calls.
+const OUT_BUFFER: usize = 1 << 20;
+
+/// Inputs at least this large get a progress bar (when standard error is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 32 << 20;
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn write_all(
-    out: impl Write,
-    to: OutputFormat,
-    options: WriteOptions,
-    records: &[Record],
+/// Reads every input in order into `sink`.
+fn convert_all<W: Write + Send>(
+    inputs: &[PathBuf],
     args: &Args,
+    sink: &mut Sink<W>,
+    tally: &mut Tally,
 ) -> Result<()> {
-    let mut writer = Writer::new(out, to, options);
-    let losses = writer.write_records(records)?;
-    writer.finish()?;
-    if args.verbose {
-        for loss in losses {
-            eprintln!("bibconv: record {} ({}): {}", loss.index + 1, loss.key, loss.message);
+    for path in inputs {
+        tally.files += 1;
+        let input = convert_input(path, args, sink)?;
+        if input.records == 0 && input.errors > 0 {
+            tally.failed_files += 1;
         }
+        tally.skipped += input.errors;
     }
+    tally.records = sink.records;
     Ok(())
 }
 
-/// What one input gave: its records, and how many errors (skipped parts) it reported.
+/// Where converted records go, in input order.
+///
+/// Records are written batch by batch as they are read, so memory stays flat. An option
+/// that must see every record before writing any (a future `--dedup`) sets `collected`:
+/// batches are then kept and written by [`Sink::finish`].
+struct Sink<W: Write> {
+    writer: Writer<W>,
+    related: bool,
+    verbose: bool,
+    /// Every record so far, when the output must wait for all of them; `None` to stream.
+    collected: Option<Vec<Record>>,
+    /// Records passed on (after the `--related` filter).
+    records: usize,
+}
+
+impl<W: Write> Sink<W> {
+    fn new(out: W, to: OutputFormat, options: WriteOptions, args: &Args) -> Self {
+        Sink {
+            writer: Writer::new(out, to, options),
+            related: args.related,
+            verbose: args.verbose,
+            // `--dedup` will set `Some(Vec::new())` here and merge in `finish`.
+            collected: None,
+            records: 0,
+        }
+    }
+
+    /// Takes a batch of records, in input order.
+    fn push(&mut self, mut records: Vec<Record>) -> Result<()> {
+        if !self.related {
+            records.retain(|r| r.related_to.is_none());
+        }
+        self.records += records.len();
+        match &mut self.collected {
+            Some(all) => all.extend(records),
+            None => self.write(&records)?,
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, records: &[Record]) -> Result<()> {
+        let losses = self.writer.write_records(records)?;
+        if self.verbose {
+            let mut err = io::stderr().lock();
+            for loss in losses {
+                writeln!(
+                    err,
+                    "bibconv: record {} ({}): {}",
+                    loss.index + 1,
+                    loss.key,
+                    loss.message
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what was collected, closes the output and flushes it.
+    fn finish(mut self) -> Result<()> {
+        if let Some(all) = self.collected.take() {
+            for batch in all.chunks(WRITE_BATCH) {
+                self.write(batch)?;
+            }
+        }
+        self.writer.finish()?;
+        Ok(())
+    }
+}
+
+/// Records formatted and written at once from a whole-file read: bounds the formatted
+/// text held in memory.
+const WRITE_BATCH: usize = 8192;
+
+/// What one input gave: how many records, and how many errors (skipped parts) it reported.
+#[derive(Debug, Default)]
 struct Input {
-    records: Vec<Record>,
+    records: usize,
     errors: usize,
 }
 
 impl Input {
     fn failed() -> Input {
-        Input { records: Vec::new(), errors: 1 }
+        Input { records: 0, errors: 1 }
     }
 }
 
-/// Reads, decodes, detects and parses one input, reporting its diagnostics on stderr.
-fn read_input(path: &Path, args: &Args) -> Result<Input> {
+/// A progress bar on standard error for a long input, when standard error is a terminal.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new(name: &str, size: Option<u64>, quiet: bool) -> Progress {
+        let show =
+            !quiet && io::stderr().is_terminal() && size.is_some_and(|s| s >= PROGRESS_MIN_BYTES);
+        let bar = size.filter(|_| show).map(|size| {
+            let bar = ProgressBar::new(size);
+            let style = ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_message(name.to_owned());
+            bar
+        });
+        Progress(bar)
+    }
+
+    fn set(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(bytes);
+        }
+    }
+
+    /// Runs `f` (which prints) with the bar out of the way.
+    fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Reads, decodes, detects and parses one input into `sink`, reporting its diagnostics on
+/// stderr. RIS and MEDLINE inputs larger than a chunk stream through in chunks; everything
+/// else is read whole.
+fn convert_input<W: Write + Send>(path: &Path, args: &Args, sink: &mut Sink<W>) -> Result<Input> {
     let name =
         if path == Path::new("-") { "<stdin>".to_owned() } else { path.display().to_string() };
-    let bytes = match read_bytes(path) {
-        Ok(bytes) => bytes,
+    let (mut reader, size) = match open(path) {
+        Ok(opened) => opened,
         Err(err) => {
             eprintln!("{name}: error: cannot read: {err}");
             return Ok(Input::failed());
         }
     };
-    let decoded = match bibconv::decode(&bytes, args.encoding.as_deref()) {
+    let progress = Progress::new(&name, size, args.quiet);
+    let mut prefix = Vec::new();
+    if let Err(err) = (&mut reader).take(CHUNK_SIZE as u64).read_to_end(&mut prefix) {
+        eprintln!("{name}: error: cannot read: {err}");
+        return Ok(Input::failed());
+    }
+    if let Some(format) = stream_format(&prefix, args) {
+        let chunks = ChunkReader::new(reader, format, CHUNK_SIZE, prefix);
+        return convert_chunks(&name, format, chunks, args, sink, &progress);
+    }
+    let mut bytes = prefix;
+    if let Err(err) = reader.read_to_end(&mut bytes) {
+        eprintln!("{name}: error: cannot read: {err}");
+        return Ok(Input::failed());
+    }
+    progress.set(bytes.len() as u64);
+    convert_whole(&name, &bytes, args, sink, &progress)
+}
+
+/// The format to stream an input in, judged from its first `prefix` bytes: `None` when the
+/// input fits in one chunk, is not RIS or MEDLINE, or needs whole-file decoding (UTF-16).
+fn stream_format(prefix: &[u8], args: &Args) -> Option<InputFormat> {
+    if prefix.len() < CHUNK_SIZE {
+        return None;
+    }
+    // Detection on whole lines only; a cut UTF-8 character would fail decoding.
+    let head = &prefix[..memchr::memrchr(b'\n', prefix)? + 1];
+    let decoded = bibconv::decode(head, args.encoding.as_deref()).ok()?;
+    if decoded.encoding.starts_with("UTF-16") {
+        return None;
+    }
+    let format = match args.from.format() {
+        Some(format) => format,
+        // Detection reads the first lines only, so the head decides as the whole would.
+        None if stream::count_line_breaks(&decoded.text) >= 200 => bibconv::detect(&decoded.text)?,
+        None => return None,
+    };
+    stream::streamable(format).then_some(format)
+}
+
+/// Converts a whole input held in memory.
+fn convert_whole<W: Write + Send>(
+    name: &str,
+    bytes: &[u8],
+    args: &Args,
+    sink: &mut Sink<W>,
+    progress: &Progress,
+) -> Result<Input> {
+    let decoded = match bibconv::decode(bytes, args.encoding.as_deref()) {
         Ok(d) => d,
         Err(err) => {
             eprintln!("{name}: error: {err}");
@@ -267,8 +439,8 @@ fn read_input(path: &Path, args: &Args) -> Result<Input> {
     };
     let text = decoded.text.as_ref();
     let parsed = match args.from.format() {
-        Some(format) => bibconv::read(text, format).map(|p| (format, p)),
-        None => bibconv::read_auto(text),
+        Some(format) => stream::read_parallel(text, format).map(|p| (format, p)),
+        None => stream::read_auto_parallel(text),
     };
     let (format, parsed) = match parsed {
         Ok(ok) => ok,
@@ -284,40 +456,191 @@ fn read_input(path: &Path, args: &Args) -> Result<Input> {
         let guessed = if decoded.guessed { ", guessed" } else { "" };
         eprintln!("{name}: read as {format} ({}{guessed})", decoded.encoding);
     }
-    report(&name, text, &parsed.diagnostics, args.quiet)?;
-    let errors = parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    Ok(Input { records: parsed.records, errors })
+    let errors = progress.suspend(|| report(name, text, 0, &parsed.diagnostics, args.quiet))?;
+    let records = parsed.records.len();
+    let mut rest = parsed.records;
+    // Written in batches, each batch freed once written.
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(WRITE_BATCH));
+        sink.push(std::mem::replace(&mut rest, tail))?;
+    }
+    Ok(Input { records, errors })
 }
 
-fn report(name: &str, text: &str, diagnostics: &[Diagnostic], quiet: bool) -> io::Result<()> {
+/// One chunk read and parsed, with its diagnostics already placed in the input.
+struct ParsedChunk {
+    records: Vec<Record>,
+    /// `file:line:column: level: message` lines, in input order.
+    messages: Vec<String>,
+    errors: usize,
+    line_breaks: usize,
+    encoding: &'static str,
+    guessed: bool,
+}
+
+/// Streams a RIS or MEDLINE input: a reader thread cuts chunks at record boundaries; each
+/// chunk is decoded and parsed (in pieces, on all cores) while the one before it is
+/// formatted and written.
+fn convert_chunks<R: Read + Send, W: Write + Send>(
+    name: &str,
+    format: InputFormat,
+    mut chunks: ChunkReader<R>,
+    args: &Args,
+    sink: &mut Sink<W>,
+    progress: &Progress,
+) -> Result<Input> {
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Chunk>>(1);
+    std::thread::scope(|scope| {
+        // Owned here, so that an early return drops it and the reader thread stops.
+        let rx = rx;
+        scope.spawn(move || {
+            loop {
+                let next = chunks.next_chunk();
+                let stop = !matches!(next, Ok(Some(_)));
+                let Some(chunk) = next.transpose() else { return };
+                if tx.send(chunk).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        let mut input = Input::default();
+        let mut lines_before = 0usize;
+        let mut unwritten: Vec<Record> = Vec::new();
+        let mut first = true;
+        for chunk in &rx {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    eprintln!("{name}: error: cannot read: {err}");
+                    input.errors += 1;
+                    break;
+                }
+            };
+            progress.set(chunk.offset + chunk.bytes.len() as u64);
+            let batch = std::mem::take(&mut unwritten);
+            let (parsed, written) = rayon::join(
+                || parse_chunk(name, format, &chunk.bytes, lines_before, args),
+                || sink.push(batch),
+            );
+            written?;
+            let parsed = match parsed {
+                Ok(parsed) => parsed,
+                Err(message) => {
+                    progress.suspend(|| eprintln!("{message}"));
+                    input.errors += 1;
+                    continue;
+                }
+            };
+            if first && args.verbose {
+                let guessed = if parsed.guessed { ", guessed" } else { "" };
+                eprintln!("{name}: read as {format} ({}{guessed})", parsed.encoding);
+            }
+            first = false;
+            if !parsed.messages.is_empty() {
+                progress.suspend(|| -> io::Result<()> {
+                    let mut err = io::stderr().lock();
+                    parsed.messages.iter().try_for_each(|m| writeln!(err, "{m}"))
+                })?;
+            }
+            lines_before += parsed.line_breaks;
+            input.errors += parsed.errors;
+            input.records += parsed.records.len();
+            unwritten = parsed.records;
+        }
+        sink.push(unwritten)?;
+        Ok(input)
+    })
+}
+
+/// Decodes and parses one chunk whose first line is line `lines_before + 1` of the input.
+/// A chunk that cannot be decoded is an error message.
+fn parse_chunk(
+    name: &str,
+    format: InputFormat,
+    bytes: &[u8],
+    lines_before: usize,
+    args: &Args,
+) -> std::result::Result<ParsedChunk, String> {
+    let decoded = bibconv::decode(bytes, args.encoding.as_deref())
+        .map_err(|err| format!("{name}:{}:1: error: {err}", lines_before + 1))?;
+    let text = decoded.text.as_ref();
+    let (parsed, line_breaks) =
+        rayon::join(|| stream::read_parallel(text, format), || stream::count_line_breaks(text));
+    let parsed = parsed.map_err(|err| {
+        let at = err.offset().map_or(1, |o| LineIndex::new(text).locate(text, o).line as usize);
+        format!("{name}:{}: error: {err}", lines_before + at)
+    })?;
+    let mut messages = Vec::new();
+    let mut errors = 0;
+    if !parsed.diagnostics.is_empty() {
+        let index = LineIndex::new(text);
+        for d in &parsed.diagnostics {
+            let level = match d.severity {
+                Severity::Error => {
+                    errors += 1;
+                    "error"
+                }
+                Severity::Warning if args.quiet => continue,
+                Severity::Warning => "warning",
+            };
+            let at = index.locate(text, d.offset);
+            let line = lines_before + at.line as usize;
+            messages.push(format!("{name}:{line}:{}: {level}: {}", at.column, d.message));
+        }
+    }
+    Ok(ParsedChunk {
+        records: parsed.records,
+        messages,
+        errors,
+        line_breaks,
+        encoding: decoded.encoding,
+        guessed: decoded.guessed,
+    })
+}
+
+/// Prints diagnostics located in `text` (whose first line is line `lines_before + 1`);
+/// returns how many are errors.
+fn report(
+    name: &str,
+    text: &str,
+    lines_before: usize,
+    diagnostics: &[Diagnostic],
+    quiet: bool,
+) -> io::Result<usize> {
     if diagnostics.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let index = LineIndex::new(text);
     let mut err = io::stderr().lock();
+    let mut errors = 0;
     for d in diagnostics {
         let (level, show) = match d.severity {
-            Severity::Error => ("error", true),
+            Severity::Error => {
+                errors += 1;
+                ("error", true)
+            }
             Severity::Warning => ("warning", !quiet),
         };
         if show {
             let at = index.locate(text, d.offset);
-            writeln!(err, "{name}:{at}: {level}: {}", d.message)?;
+            let line = lines_before + at.line as usize;
+            writeln!(err, "{name}:{line}:{}: {level}: {}", at.column, d.message)?;
         }
     }
-    Ok(())
+    Ok(errors)
 }
 
-fn read_bytes(path: &Path) -> io::Result<Vec<u8>> {
+/// Opens an input for reading, with its size when known.
+fn open(path: &Path) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
     if path == Path::new("-") {
-        let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf)?;
-        return Ok(buf);
+        return Ok((Box::new(io::stdin()), None));
     }
     if path.is_dir() {
         return Err(io::Error::other("is a directory"));
     }
-    fs::read(path)
+    let file = fs::File::open(path)?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(file), size))
 }
 
 /// Refuses an output path that names one of the inputs.

@@ -1,0 +1,349 @@
+//! Large inputs in pieces: a line-format file (RIS, MEDLINE) is read in chunks cut at record
+//! boundaries, so memory stays flat however large the file; each chunk (and any whole text)
+//! is cut again into pieces that are parsed on all cores, results kept in input order.
+//!
+//! Cutting never changes what a reader sees of a record: a RIS piece ends just after an
+//! `ER  -` line, a MEDLINE piece just before a `PMID-` line that follows a blank line. Text
+//! of formats without such a boundary (and odd inputs, such as a file with only `\r` line
+//! ends) simply stays in one piece.
+
+use std::io::{self, Read};
+
+use memchr::memmem;
+use rayon::prelude::*;
+
+use crate::{Diagnostic, Error, InputFormat, Parsed};
+
+/// Bytes read per chunk when streaming a file.
+pub const CHUNK_SIZE: usize = 4 << 20;
+
+/// Pieces of a chunk parsed in parallel are about this large.
+const PIECE_SIZE: usize = 256 << 10;
+
+/// True for the formats whose records can be cut apart without parsing: RIS and MEDLINE.
+pub fn streamable(format: InputFormat) -> bool {
+    matches!(format, InputFormat::Ris | InputFormat::Nbib)
+}
+
+/// The offset just past the last complete record of `format` in `bytes`, where a chunk may
+/// end; `None` when there is no such place (or the format has no cheap boundary).
+pub fn last_record_boundary(format: InputFormat, bytes: &[u8]) -> Option<usize> {
+    match format {
+        InputFormat::Ris => memmem::rfind_iter(bytes, b"\nER").find_map(|at| ris_end(bytes, at)),
+        InputFormat::Nbib => {
+            memmem::rfind_iter(bytes, b"\nPMID").find_map(|at| medline_start(bytes, at))
+        }
+        _ => None,
+    }
+}
+
+/// The first record boundary at or after `from`, for cutting a text into pieces.
+fn next_record_boundary(format: InputFormat, bytes: &[u8], from: usize) -> Option<usize> {
+    let tail = bytes.get(from..)?;
+    let found = match format {
+        InputFormat::Ris => {
+            memmem::find_iter(tail, b"\nER").find_map(|at| ris_end(bytes, from + at))
+        }
+        InputFormat::Nbib => {
+            memmem::find_iter(tail, b"\nPMID").find_map(|at| medline_start(bytes, from + at))
+        }
+        _ => None,
+    };
+    found.filter(|&end| end < bytes.len())
+}
+
+/// `nl` is the `\n` before `ER`: when that line is an end-of-record line (`ER  -`, nothing
+/// but blanks after the dash), the offset just past its line end.
+fn ris_end(bytes: &[u8], nl: usize) -> Option<usize> {
+    let rest = bytes.get(nl + 3..)?;
+    let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+    if rest.get(spaces) != Some(&b'-') {
+        return None;
+    }
+    let after = &rest[spaces + 1..];
+    let line_end = memchr::memchr(b'\n', after)?;
+    if !after[..line_end].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        return None;
+    }
+    Some(nl + 3 + spaces + 1 + line_end + 1)
+}
+
+/// `nl` is the `\n` before `PMID`: when that line is a `PMID-` tag line and the line before
+/// it is blank, the offset of the `PMID` line.
+fn medline_start(bytes: &[u8], nl: usize) -> Option<usize> {
+    let rest = bytes.get(nl + 5..)?;
+    let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+    if rest.get(spaces) != Some(&b'-') {
+        return None;
+    }
+    let before = &bytes[..nl];
+    let line_start = memchr::memrchr(b'\n', before)? + 1;
+    if !before[line_start..].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        return None;
+    }
+    Some(nl + 1)
+}
+
+/// A run of whole records read from an input.
+#[derive(Debug)]
+pub struct Chunk {
+    /// The bytes, ending at a record boundary (or at the end of the input).
+    pub bytes: Vec<u8>,
+    /// Byte offset of the chunk in the input.
+    pub offset: u64,
+}
+
+/// Reads an input in chunks of about [`CHUNK_SIZE`] bytes that end at record boundaries.
+#[derive(Debug)]
+pub struct ChunkReader<R> {
+    reader: R,
+    format: InputFormat,
+    chunk_size: usize,
+    /// Bytes read but not handed out yet.
+    pending: Vec<u8>,
+    offset: u64,
+    eof: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    /// Chunks of `format` records from `prefix` (bytes already read from the input, for
+    /// detection) followed by the rest of `reader`.
+    pub fn new(reader: R, format: InputFormat, chunk_size: usize, prefix: Vec<u8>) -> Self {
+        ChunkReader {
+            reader,
+            format,
+            chunk_size: chunk_size.max(1),
+            pending: prefix,
+            offset: 0,
+            eof: false,
+        }
+    }
+
+    /// True when the whole input has been read (though not necessarily handed out).
+    pub fn at_eof(&self) -> bool {
+        self.eof
+    }
+
+    /// Reads until at least `want` bytes are pending or the input ends.
+    pub fn fill(&mut self, want: usize) -> io::Result<()> {
+        while !self.eof && self.pending.len() < want {
+            let need = (want - self.pending.len()) as u64;
+            let got = (&mut self.reader).take(need).read_to_end(&mut self.pending)?;
+            if got == 0 {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes read so far and not handed out.
+    pub fn pending(&self) -> &[u8] {
+        &self.pending
+    }
+
+    /// Everything left of the input, in one buffer.
+    ///
+    /// # Errors
+    /// Errors of the reader.
+    pub fn read_rest(mut self) -> io::Result<Vec<u8>> {
+        if !self.eof {
+            self.reader.read_to_end(&mut self.pending)?;
+        }
+        Ok(self.pending)
+    }
+
+    /// The next chunk, or `None` at the end of the input.
+    ///
+    /// # Errors
+    /// Errors of the reader.
+    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        let mut want = self.chunk_size;
+        let cut = loop {
+            self.fill(want)?;
+            if self.eof {
+                break self.pending.len();
+            }
+            if let Some(cut) = last_record_boundary(self.format, &self.pending) {
+                break cut;
+            }
+            // A record longer than a chunk: read twice as much and search again (doubling
+            // keeps the rescans linear overall).
+            want = self.pending.len().saturating_mul(2);
+        };
+        if cut == 0 {
+            return Ok(None);
+        }
+        let rest = self.pending.get(cut..).map(<[u8]>::to_vec).unwrap_or_default();
+        let mut bytes = std::mem::replace(&mut self.pending, rest);
+        bytes.truncate(cut);
+        // Keep the next read buffer at its working size without reallocating as it grows.
+        self.pending.reserve(self.chunk_size);
+        let offset = self.offset;
+        self.offset += cut as u64;
+        Ok(Some(Chunk { bytes, offset }))
+    }
+}
+
+/// Reads `text` as `format` like [`crate::read`], parsing pieces of it on all cores when the
+/// format can be cut at record boundaries. Diagnostics point into `text`, as with `read`.
+///
+/// # Errors
+/// As [`crate::read`].
+pub fn read_parallel(text: &str, format: InputFormat) -> Result<Parsed, Error> {
+    let pieces = pieces(text, format);
+    if pieces.len() <= 1 {
+        return crate::read(text, format);
+    }
+    let parsed: Vec<Result<Parsed, Error>> = pieces
+        .par_iter()
+        .map(|&(start, end)| {
+            let piece = text.get(start..end).unwrap_or_default();
+            let mut parsed = crate::read(piece, format).map_err(|e| shift_error(e, start))?;
+            for d in &mut parsed.diagnostics {
+                d.offset += start;
+            }
+            Ok(parsed)
+        })
+        .collect();
+    let mut all = Parsed::default();
+    for piece in parsed {
+        let piece = piece?;
+        all.records.extend(piece.records);
+        all.diagnostics.extend(piece.diagnostics);
+    }
+    Ok(all)
+}
+
+/// Detects the format of `text` and reads it like [`read_parallel`].
+///
+/// # Errors
+/// As [`crate::read_auto`].
+pub fn read_auto_parallel(text: &str) -> Result<(InputFormat, Parsed), Error> {
+    let format = crate::detect(text).ok_or(Error::UnknownFormat { tried: crate::detect::TRIED })?;
+    read_parallel(text, format).map(|parsed| (format, parsed))
+}
+
+fn shift_error(err: Error, by: usize) -> Error {
+    match err {
+        Error::Parse { format, offset, message } => {
+            Error::Parse { format, offset: offset + by, message }
+        }
+        other => other,
+    }
+}
+
+/// `text` cut into `(start, end)` pieces of about [`PIECE_SIZE`] at record boundaries. A
+/// tail of blanks stays with the piece before it, so no piece is empty of records.
+fn pieces(text: &str, format: InputFormat) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::with_capacity(bytes.len() / PIECE_SIZE + 1);
+    let mut start = 0;
+    if streamable(format) {
+        while start + PIECE_SIZE < bytes.len() {
+            let Some(end) = next_record_boundary(format, bytes, start + PIECE_SIZE) else {
+                break;
+            };
+            if bytes[end..].iter().all(u8::is_ascii_whitespace) {
+                break;
+            }
+            pieces.push((start, end));
+            start = end;
+        }
+    }
+    pieces.push((start, bytes.len()));
+    pieces
+}
+
+/// How many line breaks `text` has, counting `\r\n`, `\n` and a lone `\r` as one each, as
+/// [`crate::LineIndex`] does.
+pub fn count_line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return newlines;
+    }
+    let returns = bytes.iter().filter(|&&b| b == b'\r').count();
+    let crlf = memmem::find_iter(bytes, b"\r\n").count();
+    newlines + returns - crlf
+}
+
+/// Moves diagnostics of a chunk's text to the positions they have in the whole input.
+pub fn shift_diagnostics(diagnostics: &mut [Diagnostic], by: usize) {
+    for d in diagnostics {
+        d.offset += by;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RIS: &str = "TY  - JOUR\nTI  - One\nER  - \n\nTY  - BOOK\nTI  - Two\nER  -\r\n\nTY  - JOUR\nTI  - Three\nER  - \n";
+
+    #[test]
+    fn ris_boundaries() {
+        let b = RIS.as_bytes();
+        let cut = last_record_boundary(InputFormat::Ris, b).unwrap();
+        assert_eq!(cut, b.len());
+        let cut = last_record_boundary(InputFormat::Ris, &b[..b.len() - 3]).unwrap();
+        assert!(RIS[..cut].ends_with("ER  -\r\n"));
+        // An `ER` that is not an end line is no boundary.
+        assert_eq!(last_record_boundary(InputFormat::Ris, b"TY  - JOUR\nERx - a\nTI  - b\n"), None);
+        assert_eq!(last_record_boundary(InputFormat::Ris, b"TY  - X\nER  - y\n"), None);
+    }
+
+    #[test]
+    fn medline_boundaries() {
+        let text = "PMID- 1\nTI  - a\n\nPMID- 2\nTI  - b\n  \r\nPMID - 3\nTI  - c\nPMID- 4\n";
+        let cut = last_record_boundary(InputFormat::Nbib, text.as_bytes()).unwrap();
+        assert!(text[cut..].starts_with("PMID - 3"));
+        assert_eq!(last_record_boundary(InputFormat::Nbib, b"PMID- 1\nTI  - a\nPMID- 2\n"), None);
+    }
+
+    #[test]
+    fn chunks_end_at_boundaries_and_cover_the_input() {
+        let text = RIS.repeat(50);
+        let mut reader = ChunkReader::new(text.as_bytes(), InputFormat::Ris, 100, Vec::new());
+        let mut joined = Vec::new();
+        let mut count = 0;
+        while let Some(chunk) = reader.next_chunk().unwrap() {
+            assert_eq!(chunk.offset as usize, joined.len());
+            assert!(chunk.bytes.ends_with(b"\n"));
+            joined.extend_from_slice(&chunk.bytes);
+            count += 1;
+        }
+        assert_eq!(joined, text.as_bytes());
+        assert!(count > 10);
+        // A prefix already read is part of the first chunk.
+        let (head, tail) = text.as_bytes().split_at(7);
+        let mut reader = ChunkReader::new(tail, InputFormat::Ris, 1 << 20, head.to_vec());
+        assert_eq!(reader.next_chunk().unwrap().unwrap().bytes, text.as_bytes());
+        assert!(reader.next_chunk().unwrap().is_none());
+    }
+
+    #[test]
+    fn pieces_cover_the_text_with_no_blank_tail() {
+        let text = format!("{}\n\n  \n", RIS.repeat(40_000));
+        let p = pieces(&text, InputFormat::Ris);
+        assert!(p.len() > 4);
+        assert_eq!(p[0].0, 0);
+        assert_eq!(p.last().unwrap().1, text.len());
+        for w in p.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert!(text[w[1].0..].starts_with("\nTY") || text[w[1].0..].starts_with("TY"));
+        }
+        assert_eq!(pieces("{}", InputFormat::CslJson), vec![(0, 2)]);
+    }
+
+    #[test]
+    fn line_breaks_as_line_index_counts_them() {
+        for text in ["", "a", "a\n", "a\r\nb\rc\n\n", "\r\r\n\n"] {
+            let idx = crate::LineIndex::new(text);
+            assert_eq!(
+                count_line_breaks(text) + 1,
+                idx.locate(text, text.len()).line as usize,
+                "{text:?}"
+            );
+        }
+    }
+}
