@@ -33,6 +33,7 @@ mod location;
 pub mod model;
 pub mod nbib;
 pub mod ris;
+pub mod stream;
 mod tagged;
 pub mod web;
 mod writer;
