@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: bibconv against the installed peers (bibutils, pandoc, citation-js,
+# Python bibtexparser + rispy + nbib) on the same generated corpus, in one run.
+#
+#   scripts/bench.sh                  100k records (~200 MB of RIS), every installed peer
+#   scripts/bench.sh --quick          10k records: a few minutes
+#   scripts/bench.sh --records N      corpus size for bibconv (peers too, unless --peer-records)
+#   scripts/bench.sh --peer-records N corpus size for bibutils, citation-js and Python
+#   scripts/bench.sh --pandoc-records N   pandoc's corpus size (default 10000: pandoc is slow)
+#   scripts/bench.sh --runs N         runs of bibconv per conversion (median; default 3)
+#   scripts/bench.sh --peer-runs N    runs of each peer (default 1)
+#   scripts/bench.sh --only LIST      conversions to run, comma-separated, from:
+#                                     ris-bib,bib-ris,bib-csl,nbib-bib,csl-bib
+#   scripts/bench.sh --no-peers       bibconv and the `cat` floor only
+#   scripts/bench.sh --linear         also RIS -> BibTeX at 10x the records (growth check)
+#
+# Corpora come from `cargo run --release --example gen_corpus` (fixed seed) and are cached in
+# bench-out/. Peers that are not installed are skipped. To install them:
+#   apt-get install -y bibutils pandoc time
+#   pip install bibtexparser rispy nbib
+#   npm install --prefix DIR @citation-js/core @citation-js/plugin-bibtex \
+#       @citation-js/plugin-ris @citation-js/plugin-csl     # then CITATION_JS=DIR/node_modules
+#
+# Every figure is the median wall time of whole processes (reading, converting, writing a
+# file in bench-out/tmp). Peak RSS is GNU time's maximum resident set size; for a pipeline
+# (`ris2xml | xml2bib`) it is that of its largest process. MB = 10^6 bytes of input.
+# This is a benchmark, not a test: nothing fails on a slow machine.
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+records=100000
+peer_records=
+pandoc_records=10000
+runs=3
+peer_runs=1
+only=ris-bib,bib-ris,bib-csl,nbib-bib,csl-bib
+peers=1
+linear=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) records=10000 ;;
+        --records) records=$2; shift ;;
+        --peer-records) peer_records=$2; shift ;;
+        --pandoc-records) pandoc_records=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        --peer-runs) peer_runs=$2; shift ;;
+        --only) only=$2; shift ;;
+        --no-peers) peers=0 ;;
+        --linear) linear=1 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+peer_records=${peer_records:-$records}
+[ "$pandoc_records" -gt "$records" ] && pandoc_records=$records
+
+out=bench-out
+tmp=$out/tmp
+mkdir -p "$tmp"
+results=$out/results.tsv
+: > "$results"
+
+echo "building bibconv and gen_corpus (release)..." >&2
+cargo build --release --quiet --bin bibconv --example gen_corpus
+bibconv=$PWD/target/release/bibconv
+gen=$PWD/target/release/examples/gen_corpus
+peers_dir=$PWD/scripts/peers
+if [ ! -x /usr/bin/time ]; then
+    echo "bench.sh: needs GNU time (apt-get install -y time)" >&2
+    exit 2
+fi
+
+# corpus FORMAT N: the path of the cached corpus, generated on first use.
+corpus() {
+    local format=$1 n=$2 ext
+    case "$format" in ris) ext=ris ;; nbib) ext=nbib ;; bibtex) ext=bib ;; csl-json) ext=json ;; esac
+    local file=$out/corpus-$n.$ext
+    if [ ! -s "$file" ]; then
+        echo "generating $file..." >&2
+        "$gen" --records "$n" --format "$format" --out "$file.part" && mv "$file.part" "$file"
+    fi
+    echo "$file"
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+cjs_modules=${CITATION_JS:-}
+if [ -z "$cjs_modules" ]; then
+    for d in node_modules /tmp/perfpeers/cjs/node_modules; do
+        [ -d "$d/@citation-js/plugin-bibtex" ] && cjs_modules=$(cd "$d" && pwd) && break
+    done
+fi
+have_cjs() { have node && [ -n "$cjs_modules" ]; }
+have_py() { python3 -c 'import bibtexparser, rispy' 2>/dev/null; }
+have_py_nbib() { python3 -c 'import bibtexparser, nbib' 2>/dev/null; }
+nbib2xml=${NBIB2XML:-$(command -v nbib2xml || true)}
+
+# measure CONVERSION TOOL RECORDS INPUT RUNS COMMAND: runs COMMAND (a shell string) RUNS
+# times and records the median wall time and the peak RSS.
+measure() {
+    local conv=$1 tool=$2 n=$3 input=$4 nruns=$5 cmd=$6
+    local bytes times=() rss=0 status=ok i start end t m
+    bytes=$(stat -c %s "$input")
+    for ((i = 0; i < nruns; i++)); do
+        start=$EPOCHREALTIME
+        if ! /usr/bin/time -f '%M' -o "$tmp/time.txt" bash -c "$cmd" >/dev/null 2>"$tmp/stderr.txt"; then
+            status=failed
+        fi
+        end=$EPOCHREALTIME
+        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
+        m=$(tail -n 1 "$tmp/time.txt")
+        times+=("$t")
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    local median
+    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conv" "$tool" "$n" "$bytes" "$median" "$rss" "$status" "$cmd" >> "$results"
+    awk -v c="$conv" -v tool="$tool" -v n="$n" -v b="$bytes" -v t="$median" -v r="$rss" -v s="$status" 'BEGIN {
+        printf "  %-9s %-26s %8d rec %8.1f MB %8.3f s %9.1f MB/s %10.0f rec/s %8.1f MB RSS %s\n",
+            c, tool, n, b / 1e6, t, b / 1e6 / t, n / t, r / 1024, (s == "ok" ? "" : "FAILED") }' >&2
+}
+
+floor() {
+    local conv=$1 file=$2 n=$3
+    measure "$conv" "cat (floor)" "$n" "$file" "$runs" "cat '$file' > /dev/null"
+}
+
+bib() { echo "'$bibconv' -q"; }
+cjs() { echo "NODE_PATH='$cjs_modules' node '$peers_dir/cjs_convert.js' $1 $2"; }
+py() { echo "python3 '$peers_dir/py_convert.py' $1 $2"; }
+
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "bibconv: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $records records; peers: $peer_records (pandoc $pandoc_records)" >&2
+
+if wants ris-bib; then
+    f=$(corpus ris "$records"); p=$(corpus ris "$peer_records")
+    floor ris-bib "$f" "$records"
+    measure ris-bib bibconv "$records" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+    if [ "$peers" = 1 ]; then
+        have ris2xml && measure ris-bib "bibutils ris2xml|xml2bib" "$peer_records" "$p" "$peer_runs" \
+            "ris2xml '$p' | xml2bib > $tmp/bibutils.bib"
+        have_cjs && measure ris-bib citation-js "$peer_records" "$p" "$peer_runs" "$(cjs ris bibtex) '$p' $tmp/cjs.bib"
+        have_py && measure ris-bib "python rispy+bibtexparser" "$peer_records" "$p" "$peer_runs" \
+            "$(py ris bibtex) '$p' $tmp/py.bib"
+    fi
+fi
+
+if wants bib-ris; then
+    f=$(corpus bibtex "$records"); p=$(corpus bibtex "$peer_records")
+    floor bib-ris "$f" "$records"
+    measure bib-ris bibconv "$records" "$f" "$runs" "$(bib) '$f' --to ris -o $tmp/out.ris"
+    if [ "$peers" = 1 ]; then
+        have bib2xml && measure bib-ris "bibutils bib2xml|xml2ris" "$peer_records" "$p" "$peer_runs" \
+            "bib2xml '$p' | xml2ris > $tmp/bibutils.ris"
+        have_cjs && measure bib-ris citation-js "$peer_records" "$p" "$peer_runs" "$(cjs bibtex ris) '$p' $tmp/cjs.ris"
+        have_py && measure bib-ris "python bibtexparser+rispy" "$peer_records" "$p" "$peer_runs" \
+            "$(py bibtex ris) '$p' $tmp/py.ris"
+    fi
+fi
+
+if wants bib-csl; then
+    f=$(corpus bibtex "$records"); p=$(corpus bibtex "$peer_records"); q=$(corpus bibtex "$pandoc_records")
+    floor bib-csl "$f" "$records"
+    measure bib-csl bibconv "$records" "$f" "$runs" "$(bib) '$f' --to csl-json -o $tmp/out.json"
+    if [ "$peers" = 1 ]; then
+        have_cjs && measure bib-csl citation-js "$peer_records" "$p" "$peer_runs" \
+            "$(cjs bibtex csl-json) '$p' $tmp/cjs.json"
+        have pandoc && measure bib-csl "pandoc $(pandoc --version | head -n 1 | cut -d' ' -f2)" \
+            "$pandoc_records" "$q" "$peer_runs" "pandoc -f bibtex -t csljson '$q' -o $tmp/pandoc.json"
+    fi
+fi
+
+if wants nbib-bib; then
+    f=$(corpus nbib "$records"); p=$(corpus nbib "$peer_records")
+    floor nbib-bib "$f" "$records"
+    measure nbib-bib bibconv "$records" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+    if [ "$peers" = 1 ]; then
+        [ -n "$nbib2xml" ] && measure nbib-bib "bibutils nbib2xml|xml2bib" "$peer_records" "$p" \
+            "$peer_runs" "'$nbib2xml' '$p' | xml2bib > $tmp/bibutils.bib"
+        have_py_nbib && measure nbib-bib "python nbib+bibtexparser" "$peer_records" "$p" "$peer_runs" \
+            "$(py nbib bibtex) '$p' $tmp/py.bib"
+    fi
+fi
+
+if wants csl-bib; then
+    f=$(corpus csl-json "$records"); p=$(corpus csl-json "$peer_records"); q=$(corpus csl-json "$pandoc_records")
+    floor csl-bib "$f" "$records"
+    measure csl-bib bibconv "$records" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+    if [ "$peers" = 1 ]; then
+        have_cjs && measure csl-bib citation-js "$peer_records" "$p" "$peer_runs" "$(cjs csl-json bibtex) '$p' $tmp/cjs.bib"
+        have pandoc && measure csl-bib "pandoc $(pandoc --version | head -n 1 | cut -d' ' -f2)" \
+            "$pandoc_records" "$q" "$peer_runs" "pandoc -f csljson -t bibtex '$q' -o $tmp/pandoc.bib"
+    fi
+fi
+
+if [ "$linear" = 1 ]; then
+    big=$((records * 10))
+    f=$(corpus ris "$big")
+    floor ris-bib-10x "$f" "$big"
+    measure ris-bib-10x bibconv "$big" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+fi
+
+# The table: every tool's throughput, and how many times faster bibconv is.
+echo >&2
+awk -F'\t' '
+    { conv[NR] = $1; tool[NR] = $2; n[NR] = $3; bytes[NR] = $4; t[NR] = $5; rss[NR] = $6; st[NR] = $7
+      mbps[NR] = $4 / 1e6 / $5
+      if ($2 == "bibconv") ours[$1] = mbps[NR] }
+    END {
+        print "| conversion | tool | records | MB/s | records/s | peak RSS | bibconv speed-up |"
+        print "|---|---|---:|---:|---:|---:|---:|"
+        for (i = 1; i <= NR; i++) {
+            ratio = (tool[i] == "bibconv" || !(conv[i] in ours)) ? "" : sprintf("%.1fx", ours[conv[i]] / mbps[i])
+            if (tool[i] ~ /^cat/) ratio = sprintf("(%.2fx of floor)", ours[conv[i]] / mbps[i])
+            printf "| %s | %s%s | %d | %.1f | %.0f | %.1f MB | %s |\n", conv[i], tool[i],
+                (st[i] == "ok" ? "" : " (FAILED)"), n[i], mbps[i], n[i] / t[i], rss[i] / 1024, ratio
+        }
+    }' "$results" | tee "$out/results.md"
