@@ -6,7 +6,8 @@
 //! with no year the year is left out. Keys a source gives (BibTeX, CSL `id`) are kept,
 //! with characters BibTeX cannot take in a key replaced by `_`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use crate::Record;
 
@@ -19,9 +20,23 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// Hands out unique keys.
+///
+/// Memory stays small on a million records: only a 64-bit hash of each key is kept (a hash
+/// collision can only add a needless suffix, never repeat a key), and each base key that
+/// collided remembers its next suffix, so many records sharing a base cost no rescans.
 #[derive(Debug, Default)]
 pub struct KeyGen {
-    used: HashSet<String>,
+    used: HashSet<u64, FixedHasher>,
+    next_suffix: HashMap<u64, usize, FixedHasher>,
+}
+
+/// A hasher with fixed keys: the same keys on every run.
+type FixedHasher = BuildHasherDefault<DefaultHasher>;
+
+fn key_hash(key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// `text` transliterated to lowercase ASCII letters and digits only.
@@ -91,33 +106,41 @@ impl KeyGen {
     /// A key for `rec` not handed out before.
     pub fn key_for(&mut self, rec: &Record) -> String {
         let base = base_key(rec);
-        if self.used.insert(base.clone()) {
+        let base_hash = key_hash(&base);
+        if self.used.insert(base_hash) {
             return base;
         }
-        for suffix in suffixes() {
-            let candidate = format!("{base}{suffix}");
-            if self.used.insert(candidate.clone()) {
+        // Suffixes before the remembered one were all handed out already.
+        let mut n = self.next_suffix.get(&base_hash).copied().unwrap_or(0);
+        loop {
+            let candidate = format!("{base}{}", suffix(n));
+            n += 1;
+            if self.used.insert(key_hash(&candidate)) {
+                self.next_suffix.insert(base_hash, n);
                 return candidate;
             }
         }
-        unreachable!("the suffix sequence is infinite")
     }
 }
 
 /// `a`, `b`, …, `z`, `aa`, `ab`, …
+#[cfg(test)]
 fn suffixes() -> impl Iterator<Item = String> {
-    (0usize..).map(|mut n| {
-        let mut s = Vec::new();
-        loop {
-            s.push(b'a' + (n % 26) as u8);
-            if n < 26 {
-                break;
-            }
-            n = n / 26 - 1;
+    (0usize..).map(suffix)
+}
+
+/// The `n`th suffix, from 0: `a`, `b`, …, `z`, `aa`, `ab`, …
+fn suffix(mut n: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'a' + (n % 26) as u8);
+        if n < 26 {
+            break;
         }
-        s.reverse();
-        String::from_utf8(s).unwrap_or_default()
-    })
+        n = n / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -147,6 +170,19 @@ mod tests {
         assert_eq!(g.key_for(&anon), "anonorigin");
         let keyed = Record { key: Some("my key{1}".into()), ..Record::default() };
         assert_eq!(g.key_for(&keyed), "my_key_1_");
+    }
+
+    #[test]
+    fn many_records_with_one_base_key_stay_unique_and_fast() {
+        let mut g = KeyGen::default();
+        let r = rec("Smith, J", 2000, "Same");
+        let keys: HashSet<String> = (0..20_000).map(|_| g.key_for(&r)).collect();
+        assert_eq!(keys.len(), 20_000);
+        // A key taken as a base by another record is skipped as a suffix.
+        let mut g = KeyGen::default();
+        assert_eq!(g.key_for(&rec("Smith, J", 2000, "Samea")), "smith2000samea");
+        assert_eq!(g.key_for(&r), "smith2000same");
+        assert_eq!(g.key_for(&r), "smith2000sameb");
     }
 
     #[test]
