@@ -48,6 +48,10 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+
+    fn word(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -322,40 +326,34 @@ fn person(rng: &mut Rng) -> Person {
         let &(particle, family) = rng.pick(PARTICLED);
         Person {
             family: family.into(),
-            given: (*rng.pick(GIVEN)).into(),
+            given: rng.word(GIVEN).into(),
             particle,
             cjk: false,
             literal: false,
         }
     } else if roll < 18 {
         Person {
-            family: (*rng.pick(CJK_FAMILY)).into(),
-            given: (*rng.pick(CJK_GIVEN)).into(),
+            family: rng.word(CJK_FAMILY).into(),
+            given: rng.word(CJK_GIVEN).into(),
             particle: "",
             cjk: true,
             literal: false,
         }
     } else if roll < 20 {
         Person {
-            family: (*rng.pick(ORGS)).into(),
+            family: rng.word(ORGS).into(),
             given: String::new(),
             particle: "",
             cjk: false,
             literal: true,
         }
     } else {
-        let mut family = String::from(*rng.pick(FAMILY));
+        let mut family = String::from(rng.word(FAMILY));
         if rng.chance(5) {
-            family.push_str("-");
-            family.push_str(*rng.pick(FAMILY));
+            family.push('-');
+            family.push_str(rng.word(FAMILY));
         }
-        Person {
-            family,
-            given: (*rng.pick(GIVEN)).into(),
-            particle: "",
-            cjk: false,
-            literal: false,
-        }
+        Person { family, given: rng.word(GIVEN).into(), particle: "", cjk: false, literal: false }
     }
 }
 
@@ -366,7 +364,7 @@ fn people(rng: &mut Rng, lo: usize, hi: usize) -> Vec<Person> {
 
 fn title(rng: &mut Rng) -> String {
     if rng.chance(4) {
-        return (*rng.pick(FOREIGN_TITLES)).into();
+        return rng.word(FOREIGN_TITLES).into();
     }
     format!("{} {} {}: {}", rng.pick(ADJ), rng.pick(NOUN), rng.pick(CONTEXT), rng.pick(DESIGN))
 }
@@ -378,7 +376,7 @@ fn abstract_text(rng: &mut Rng) -> String {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(*rng.pick(SENTENCES));
+        text.push_str(rng.word(SENTENCES));
     }
     text
 }
@@ -434,7 +432,7 @@ fn record(rng: &mut Rng, id: usize) -> Rec {
     let kw_count = rng.range(2, 8);
     let mut keywords = Vec::with_capacity(kw_count);
     for _ in 0..kw_count {
-        let kw = *rng.pick(KEYWORDS);
+        let kw = rng.word(KEYWORDS);
         if !keywords.contains(&kw) {
             keywords.push(kw);
         }
@@ -455,7 +453,7 @@ fn record(rng: &mut Rng, id: usize) -> Rec {
         first_page,
         last_page,
         article_number,
-        publisher: if kind == Kind::Thesis { *rng.pick(UNIVERSITIES) } else { publisher },
+        publisher: if kind == Kind::Thesis { rng.word(UNIVERSITIES) } else { publisher },
         place,
         issn,
         isbn: format!(
@@ -469,9 +467,9 @@ fn record(rng: &mut Rng, id: usize) -> Rec {
         pmid: 10_000_000 + id * 7 + rng.below(7),
         abstract_: abstract_text(rng),
         keywords,
-        language: *rng.pick(&["en", "en", "en", "en", "pt", "zh", "de", "fr"][..]),
+        language: rng.word(&["en", "en", "en", "en", "pt", "zh", "de", "fr"]),
         url: rng.chance(30).then(|| format!("https://example.org/articles/{id}?ref=rss&lang=en")),
-        affiliation: *rng.pick(UNIVERSITIES),
+        affiliation: rng.word(UNIVERSITIES),
     }
 }
 
@@ -665,7 +663,7 @@ fn write_nbib(r: &Rec, out: &mut String) {
     };
     let _ = writeln!(out, "LA  - {lang}");
     out.push_str("PT  - Journal Article\n");
-    if r.id % 5 == 0 {
+    if r.id.is_multiple_of(5) {
         out.push_str("PT  - Review\n");
     }
     let _ = writeln!(out, "TA  - {}", r.container_abbr);
@@ -750,7 +748,7 @@ fn write_bibtex_header(out: &mut String) {
 }
 
 fn write_bibtex(r: &Rec, out: &mut String) {
-    let macros = r.id % 3 == 0;
+    let macros = r.id.is_multiple_of(3);
     let ty = match r.kind {
         Kind::Article => "article",
         Kind::Book => "book",
@@ -768,7 +766,7 @@ fn write_bibtex(r: &Rec, out: &mut String) {
         let _ = writeln!(out, "  editor = {{{}}},", names.join(" and "));
     }
     let title = protect_acronyms(&tex(&r.title, macros));
-    if r.id % 7 == 0 && !title.contains('"') {
+    if r.id.is_multiple_of(7) && !title.contains('"') {
         let _ = writeln!(out, "  title = \"{title}\",");
     } else {
         let _ = writeln!(out, "  title = {{{title}}},");

@@ -20,6 +20,8 @@
 #   pip install bibtexparser rispy nbib
 #   npm install --prefix DIR @citation-js/core @citation-js/plugin-bibtex \
 #       @citation-js/plugin-ris @citation-js/plugin-csl     # then CITATION_JS=DIR/node_modules
+#   Debian's bibutils lacks nbib2xml: build the bibutils source (./configure && make) and
+#   pass NBIB2XML=.../bin/nbib2xml.
 #
 # Every figure is the median wall time of whole processes (reading, converting, writing a
 # file in bench-out/tmp). Peak RSS is GNU time's maximum resident set size; for a pipeline

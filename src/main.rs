@@ -398,7 +398,7 @@ fn convert_input<W: Write + Send>(path: &Path, args: &Args, sink: &mut Sink<W>) 
         return Ok(Input::failed());
     }
     progress.set(bytes.len() as u64);
-    convert_whole(&name, &bytes, args, sink, &progress)
+    convert_whole(&name, bytes, args, sink, &progress)
 }
 
 /// The format to stream an input in, judged from its first `prefix` bytes: `None` when the
@@ -425,12 +425,12 @@ fn stream_format(prefix: &[u8], args: &Args) -> Option<InputFormat> {
 /// Converts a whole input held in memory.
 fn convert_whole<W: Write + Send>(
     name: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     args: &Args,
     sink: &mut Sink<W>,
     progress: &Progress,
 ) -> Result<Input> {
-    let decoded = match bibconv::decode(bytes, args.encoding.as_deref()) {
+    let decoded = match bibconv::decode(&bytes, args.encoding.as_deref()) {
         Ok(d) => d,
         Err(err) => {
             eprintln!("{name}: error: {err}");
@@ -456,13 +456,19 @@ fn convert_whole<W: Write + Send>(
         let guessed = if decoded.guessed { ", guessed" } else { "" };
         eprintln!("{name}: read as {format} ({}{guessed})", decoded.encoding);
     }
-    let errors = progress.suspend(|| report(name, text, 0, &parsed.diagnostics, args.quiet))?;
+    let errors = progress.suspend(|| report(name, text, &parsed.diagnostics, args.quiet))?;
+    // The records own their text: free the input before formatting the output.
+    drop(decoded);
+    drop(bytes);
     let records = parsed.records.len();
-    let mut rest = parsed.records;
+    let mut rest = parsed.records.into_iter();
     // Written in batches, each batch freed once written.
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(WRITE_BATCH));
-        sink.push(std::mem::replace(&mut rest, tail))?;
+    loop {
+        let batch: Vec<Record> = rest.by_ref().take(WRITE_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        sink.push(batch)?;
     }
     Ok(Input { records, errors })
 }
@@ -598,15 +604,8 @@ fn parse_chunk(
     })
 }
 
-/// Prints diagnostics located in `text` (whose first line is line `lines_before + 1`);
-/// returns how many are errors.
-fn report(
-    name: &str,
-    text: &str,
-    lines_before: usize,
-    diagnostics: &[Diagnostic],
-    quiet: bool,
-) -> io::Result<usize> {
+/// Prints diagnostics located in `text`; returns how many are errors.
+fn report(name: &str, text: &str, diagnostics: &[Diagnostic], quiet: bool) -> io::Result<usize> {
     if diagnostics.is_empty() {
         return Ok(0);
     }
@@ -623,8 +622,7 @@ fn report(
         };
         if show {
             let at = index.locate(text, d.offset);
-            let line = lines_before + at.line as usize;
-            writeln!(err, "{name}:{line}:{}: {level}: {}", at.column, d.message)?;
+            writeln!(err, "{name}:{at}: {level}: {}", d.message)?;
         }
     }
     Ok(errors)
