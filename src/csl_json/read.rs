@@ -18,6 +18,10 @@ use crate::{Date, Diagnostic, Error, InputFormat, Kind, Parsed, Person, Record};
 /// (`"given": "Martin Luther, Jr."`).
 const SUFFIXES: &[&str] = &["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd", "Jnr"];
 
+/// Other spellings of CSL variables: Zotero's `journalAbbreviation` and `shortTitle`, CSL
+/// 1.0's `event`, and `archive-location`.
+const ALIASES: &[&str] = &["journalAbbreviation", "shortTitle", "event", "archive-location"];
+
 /// Parses CSL-JSON text into records: an array of items, a single item object, or an
 /// `{"items": […]}` wrapper.
 ///
@@ -174,8 +178,12 @@ impl<'d> ItemReader<'d> {
             Some(other) => self.keep("csl-type", &other, "expected a type name"),
             None => self.warn("no type; read as document".into()),
         }
-        for (name, value) in map {
-            self.field(&name, &value);
+        // Second spellings (`journalAbbreviation`, `shortTitle`…) only fill what the CSL
+        // variable left empty, so they come last.
+        let (aliases, fields): (Vec<_>, Vec<_>) =
+            map.into_iter().partition(|(name, _)| ALIASES.contains(&name.as_str()));
+        for (name, value) in fields.iter().chain(&aliases) {
+            self.field(name, value);
         }
         let note = self.rec.note.clone();
         if let Some(note) = note {
@@ -222,6 +230,10 @@ impl<'d> ItemReader<'d> {
             },
             "event" => match scalar(value) {
                 Some(event) => self.alias(name, &event, |r| &mut r.event_title),
+                None => self.keep(name, value, "expected a string"),
+            },
+            "archive-location" => match scalar(value) {
+                Some(loc) => self.alias(name, &loc, |r| &mut r.archive_location),
                 None => self.keep(name, value, "expected a string"),
             },
             "citation-key" if scalar(value) == self.rec.key => {}
@@ -493,7 +505,7 @@ fn text_slot<'r>(rec: &'r mut Record, name: &str) -> Option<&'r mut Option<Strin
         "status" => &mut rec.status,
         "URL" => &mut rec.url,
         "archive" => &mut rec.archive,
-        "archive_location" | "archive-location" => &mut rec.archive_location,
+        "archive_location" => &mut rec.archive_location,
         "call-number" => &mut rec.call_number,
         "language" => &mut rec.language,
         _ => return None,
