@@ -424,30 +424,10 @@ impl<'d> ItemReader<'d> {
     /// Zotero's Extra convention in `note`: `PMID: 123`, `original-date: 1990`,
     /// `affiliation: Family, Given: text`. Fills empty fields; the note stays as it is.
     fn note_lines(&mut self, note: &str) {
+        fields_from_note(&mut self.rec, note);
         for line in note.lines() {
-            let Some((key, value)) = note_line(line) else { continue };
-            if key == "affiliation" {
+            if let Some(("affiliation", value)) = note_line(line) {
                 self.affiliation_line(value);
-                continue;
-            }
-            let Some(&key) = NOTE_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) else {
-                continue;
-            };
-            let rec = &mut self.rec;
-            match key {
-                "PMID" => fill(&mut rec.pmid, clean_pmid(value)),
-                "PMCID" => fill(&mut rec.pmcid, clean_pmcid(value)),
-                "DOI" => fill(&mut rec.doi, clean_doi(value)),
-                "ISBN" if rec.isbn.is_empty() => rec.isbn = clean_list(clean_isbn)(value).0,
-                "ISSN" if rec.issn.is_empty() => rec.issn = clean_list(clean_issn)(value).0,
-                "original-date" => fill_date(&mut rec.original_date, value),
-                "available-date" => fill_date(&mut rec.available_date, value),
-                "event-date" => fill_date(&mut rec.event_date, value),
-                _ => {
-                    if let Some(slot) = text_slot(rec, key) {
-                        fill(slot, Some(collapse_ws(value)));
-                    }
-                }
             }
         }
     }
@@ -474,6 +454,33 @@ impl<'d> ItemReader<'d> {
                 p.affiliation.push(aff.to_owned());
             }
             return;
+        }
+    }
+}
+
+/// Fills the record's empty fields from `Key: value` note lines whose key names one
+/// ([`NOTE_KEYS`]). The writer applies the same rule before writing, so that what it puts
+/// in the note and what the reader takes from it agree.
+pub(crate) fn fields_from_note(rec: &mut Record, note: &str) {
+    for line in note.lines() {
+        let Some((key, value)) = note_line(line) else { continue };
+        let Some(&key) = NOTE_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) else {
+            continue;
+        };
+        match key {
+            "PMID" => fill(&mut rec.pmid, clean_pmid(value)),
+            "PMCID" => fill(&mut rec.pmcid, clean_pmcid(value)),
+            "DOI" => fill(&mut rec.doi, clean_doi(value)),
+            "ISBN" if rec.isbn.is_empty() => rec.isbn = clean_list(clean_isbn)(value).0,
+            "ISSN" if rec.issn.is_empty() => rec.issn = clean_list(clean_issn)(value).0,
+            "original-date" => fill_date(&mut rec.original_date, value),
+            "available-date" => fill_date(&mut rec.available_date, value),
+            "event-date" => fill_date(&mut rec.event_date, value),
+            _ => {
+                if let Some(slot) = text_slot(rec, key) {
+                    fill(slot, Some(collapse_ws(value)));
+                }
+            }
         }
     }
 }

@@ -30,6 +30,15 @@ pub fn write_entry(
     lost: &mut Vec<String>,
 ) {
     let _ = options;
+    // What the note says of a field the record leaves empty (`DOI: …`), the reader of this
+    // output will take: fill it first, so that the variable is written too and writing is
+    // idempotent.
+    let mut filled = rec.clone();
+    if let Some(text) = note(rec, &mut Vec::new()) {
+        super::read::fields_from_note(&mut filled, &text);
+    }
+    let rec = &filled;
+    let note = note(rec, lost);
     let item = CslItem {
         id: key,
         kind: rec.kind.as_csl(),
@@ -78,7 +87,7 @@ pub fn write_entry(
         abstract_text: rec.abstract_text.as_deref(),
         keyword: keywords(&rec.keyword),
         language: rec.language.as_deref(),
-        note: note(rec, lost),
+        note,
     };
     let json = match serde_json::to_string_pretty(&item) {
         Ok(json) => json,
