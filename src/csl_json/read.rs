@@ -203,7 +203,7 @@ impl<'d> ItemReader<'d> {
             return self.date(name, value);
         }
         match name {
-            "DOI" => self.ids(name, value, single(clean_doi)),
+            "DOI" => self.ids(name, value, single(doi)),
             "ISBN" => self.ids(name, value, clean_list(clean_isbn)),
             "ISSN" => self.ids(name, value, clean_list(clean_issn)),
             "PMID" => self.ids(name, value, single(clean_pmid)),
@@ -470,7 +470,7 @@ pub(crate) fn fields_from_note(rec: &mut Record, note: &str) {
         match key {
             "PMID" => fill(&mut rec.pmid, clean_pmid(value)),
             "PMCID" => fill(&mut rec.pmcid, clean_pmcid(value)),
-            "DOI" => fill(&mut rec.doi, clean_doi(value)),
+            "DOI" => fill(&mut rec.doi, doi(value)),
             "ISBN" if rec.isbn.is_empty() => rec.isbn = clean_list(clean_isbn)(value).0,
             "ISSN" if rec.issn.is_empty() => rec.issn = clean_list(clean_issn)(value).0,
             "original-date" => fill_date(&mut rec.original_date, value),
@@ -574,6 +574,17 @@ fn single(clean: fn(&str) -> Option<String>) -> impl Fn(&str) -> (Vec<String>, b
     }
 }
 
+/// A DOI without resolver prefix; a short DOI (`10/abcd`) is kept as it is.
+fn doi(text: &str) -> Option<String> {
+    clean_doi(text).or_else(|| {
+        let t = text.trim();
+        let short = t.strip_prefix("10/").is_some_and(|rest| {
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        short.then(|| t.to_owned())
+    })
+}
+
 /// True for `true`, a non-zero number, and strings other than `""`, `"0"`, `"false"`.
 fn truthy(v: &Value) -> bool {
     match v {
@@ -612,7 +623,9 @@ fn split_particles(p: &mut Person) {
     {
         let words: Vec<&str> = family.split(' ').collect();
         let n = words.iter().take_while(|w| is_particle(w)).count();
-        if n > 0 && n < words.len() {
+        // `de' Frinkle`: an apostrophe particle written apart; the model would join them.
+        let apart = n > 0 && words[n - 1].ends_with(['\'', '’']);
+        if n > 0 && n < words.len() && !apart {
             p.particle = Some(words[..n].join(" "));
             p.family = Some(words[n..].join(" "));
         }
@@ -676,8 +689,19 @@ fn date_object(csl: CslDate) -> DateRead {
         |t: &Option<Text>| t.as_ref().map(|t| collapse_ws(&t.to_text())).filter(|s| !s.is_empty());
     let raw = text(&csl.raw);
     let edtf = text(&csl.edtf);
+    let parts_text = csl.date_parts.as_ref().and_then(|p| {
+        let joined: Vec<String> = p
+            .iter()
+            .map(|d| d.iter().map(Text::to_text).collect::<Vec<_>>().join("-"))
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!joined.is_empty()).then(|| joined.join("/"))
+    });
     let mut date = match csl.date_parts.as_deref().and_then(from_parts) {
-        Some(date) => {
+        Some((date, end_season_lost)) => {
+            if end_season_lost && let Some(p) = &parts_text {
+                leftovers.push(("date-parts".into(), p.clone()));
+            }
             for (key, t) in [("raw", &raw), ("edtf", &edtf)] {
                 if let Some(t) = t
                     && parse_date_string(t).as_ref() != Some(&date)
@@ -687,26 +711,16 @@ fn date_object(csl: CslDate) -> DateRead {
             }
             date
         }
-        None => {
-            let parts_text = csl.date_parts.as_ref().and_then(|p| {
-                let joined: Vec<String> = p
-                    .iter()
-                    .map(|d| d.iter().map(Text::to_text).collect::<Vec<_>>().join("-"))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                (!joined.is_empty()).then(|| joined.join("/"))
-            });
-            match raw.as_deref().or(edtf.as_deref()).and_then(parse_date_string) {
-                Some(d) => {
-                    if let Some(p) = parts_text {
-                        leftovers.push(("date-parts".into(), p));
-                    }
-                    d
+        None => match raw.as_deref().or(edtf.as_deref()).and_then(parse_date_string) {
+            Some(d) => {
+                if let Some(p) = parts_text {
+                    leftovers.push(("date-parts".into(), p));
                 }
-                // Parts that are not a date (`[["forthcoming"]]`, month 13) stay as text.
-                None => parts_text.map(|p| Date::literal(&p)).unwrap_or_default(),
+                d
             }
-        }
+            // Parts that are not a date (`[["forthcoming"]]`, month 60) stay as text.
+            None => parts_text.map(|p| Date::literal(&p)).unwrap_or_default(),
+        },
     };
     if let Some(l) = text(&csl.literal) {
         date.literal = Some(l);
@@ -726,7 +740,9 @@ fn date_object(csl: CslDate) -> DateRead {
 /// `date-parts`: `[[y, m, d]]` or `[[y, m, d], [y, m, d]]`, numbers or numeric strings; a
 /// month of 13–16 or 21–24 is a season (CSL's convention). `None` when the parts are not a
 /// valid date.
-fn from_parts(parts: &[Vec<Text>]) -> Option<Date> {
+/// The flag is true when the end of the range has a season of its own, which the model
+/// cannot hold (the caller keeps the parts as text).
+fn from_parts(parts: &[Vec<Text>]) -> Option<(Date, bool)> {
     let one = |p: &[Text]| -> Option<Option<(i32, Option<u8>, Option<u8>, Option<u8>)>> {
         let mut nums = Vec::new();
         for t in p {
@@ -760,16 +776,18 @@ fn from_parts(parts: &[Vec<Text>]) -> Option<Date> {
     let start = one(parts.first()?)??;
     let mut date = Date::ymd(start.0, start.1, start.2);
     date.season = start.3;
-    if let Some(end) = parts.get(1) {
-        if let Some((y, m, d, _)) = one(end)?
-            && (y, m, d) != (start.0, start.1, start.2)
-        {
+    let mut end_season_lost = false;
+    if let Some(end) = parts.get(1)
+        && let Some((y, m, d, season)) = one(end)?
+    {
+        end_season_lost = season.is_some() && season != start.3;
+        if (y, m, d) != (start.0, start.1, start.2) {
             date.end_year = Some(y);
             date.end_month = m;
             date.end_day = d;
         }
     }
-    (parts.len() <= 2).then_some(date)
+    (parts.len() <= 2).then_some((date, end_season_lost))
 }
 
 /// A date string: EDTF (`2019-04-05`, `2019-04/2019-06`, `1900~`, `2020-21` for spring
