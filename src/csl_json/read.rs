@@ -737,13 +737,15 @@ fn date_object(csl: CslDate) -> DateRead {
     (date != Date::default()).then_some((date, leftovers))
 }
 
+/// Year, month, day and season of one `date-parts` array.
+type Parts = (i32, Option<u8>, Option<u8>, Option<u8>);
+
 /// `date-parts`: `[[y, m, d]]` or `[[y, m, d], [y, m, d]]`, numbers or numeric strings; a
 /// month of 13–16 or 21–24 is a season (CSL's convention). `None` when the parts are not a
-/// valid date.
-/// The flag is true when the end of the range has a season of its own, which the model
+/// valid date. The flag is true when the end of the range has a season of its own, which the model
 /// cannot hold (the caller keeps the parts as text).
 fn from_parts(parts: &[Vec<Text>]) -> Option<(Date, bool)> {
-    let one = |p: &[Text]| -> Option<Option<(i32, Option<u8>, Option<u8>, Option<u8>)>> {
+    let one = |p: &[Text]| -> Option<Option<Parts>> {
         let mut nums = Vec::new();
         for t in p {
             let s = t.to_text();
