@@ -57,23 +57,26 @@ pub fn parse(src: &str) -> Result<Parsed, Error> {
 
 /// The raw items of the input, in order.
 fn items(src: &str) -> Result<Vec<&RawValue>, Error> {
-    let top: &RawValue = serde_json::from_str(src).map_err(|e| json_error(src, &e))?;
+    // A byte-order mark is not JSON; offsets stay offsets into `src`.
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let top: &RawValue = serde_json::from_str(body).map_err(|e| json_error(src, body, &e))?;
     let text = top.get();
     if text.starts_with('[') {
-        return serde_json::from_str(text).map_err(|e| json_error(src, &e));
+        return serde_json::from_str(text).map_err(|e| json_error(src, text, &e));
     }
     if text.starts_with('{') {
         let map: Map<String, Value> =
-            serde_json::from_str(text).map_err(|e| json_error(src, &e))?;
+            serde_json::from_str(text).map_err(|e| json_error(src, text, &e))?;
         let looks_like_item = ["type", "id", "title"].iter().any(|k| map.contains_key(*k));
         if !looks_like_item {
             let wrapped: std::collections::BTreeMap<String, &RawValue> =
-                serde_json::from_str(text).map_err(|e| json_error(src, &e))?;
+                serde_json::from_str(text).map_err(|e| json_error(src, text, &e))?;
             for key in ["items", "references"] {
                 if let Some(inner) = wrapped.get(key)
                     && inner.get().starts_with('[')
                 {
-                    return serde_json::from_str(inner.get()).map_err(|e| json_error(src, &e));
+                    return serde_json::from_str(inner.get())
+                        .map_err(|e| json_error(src, inner.get(), &e));
                 }
             }
         }
@@ -91,11 +94,13 @@ fn offset_in(src: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(src.as_ptr() as usize).min(src.len())
 }
 
-/// serde_json reports line and column (1-based, in bytes); diagnostics want a byte offset.
-fn json_error(src: &str, e: &serde_json::Error) -> Error {
+/// serde_json reports line and column (1-based, in bytes) in `part`, the slice of `src` it
+/// was given; diagnostics want a byte offset into `src`.
+fn json_error(src: &str, part: &str, e: &serde_json::Error) -> Error {
     let line_start: usize =
-        src.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
-    let offset = (line_start + e.column().saturating_sub(1)).min(src.len());
+        part.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
+    let offset = offset_in(src, part) + line_start + e.column().saturating_sub(1);
+    let offset = offset.min(src.len());
     let message = e.to_string();
     // Drop serde_json's own " at line L column C": the offset says where.
     let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
@@ -840,6 +845,9 @@ mod tests {
         let err = parse("[\n  {\"id\": 1,}\n]").unwrap_err();
         assert_eq!(err.offset(), Some(13), "{err}");
         assert!(parse("").is_err());
+        let err = parse("\u{feff}[1,]").unwrap_err();
+        assert_eq!(err.offset(), Some(6), "{err}");
+        assert_eq!(parse("\u{feff}[{\"id\": \"a\"}]").unwrap().records.len(), 1);
         assert!(parse("42").is_err());
     }
 
