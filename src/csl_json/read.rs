@@ -335,7 +335,7 @@ impl<'d> ItemReader<'d> {
                 Value::String(s) => people.push(Person::parse(s)),
                 Value::Object(_) => match serde_json::from_value::<CslName>(v.clone()) {
                     Ok(name) => people.push(self.person(role, name)),
-                    Err(e) => self.keep(role, v, &format!("name not understood ({e})")),
+                    Err(_) => self.keep(role, v, "expected a name object with text parts"),
                 },
                 Value::Null => {}
                 other => self.keep(role, other, "expected a name object"),
