@@ -171,7 +171,7 @@ impl<'d> ItemReader<'d> {
             }
         }
         match map.remove("type") {
-            Some(Value::String(t)) => match Kind::from_csl(t.trim()) {
+            Some(Value::String(t)) => match Kind::from_csl(&t.trim().to_lowercase()) {
                 Some(kind) => self.rec.kind = kind,
                 None => {
                     self.rec.push_extra("csl-type", &t);
@@ -384,9 +384,11 @@ impl<'d> ItemReader<'d> {
             suffix: text(&name.suffix),
             affiliation: Vec::new(),
         };
-        let institution = name.other.remove("isInstitution").is_some_and(|v| truthy(&v));
+        // citeproc-js's `isInstitution`: the family name is the whole name.
+        let institution = name.other.get("isInstitution").is_some_and(truthy);
         if institution && p.literal.is_none() && p.given.is_none() {
             p.literal = p.family.take();
+            name.other.remove("isInstitution");
         }
         let parse_names = name.parse_names.as_ref().is_none_or(truthy);
         if parse_names {
