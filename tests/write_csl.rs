@@ -129,8 +129,25 @@ fn round_trip_is_idempotent_on_fixtures() {
     for (path, records) in writer_cases() {
         assert_idempotent(&path, &records);
     }
-    let dir = common::root().join("fixtures/read/csl-json");
+    // Every reader's expected records (all formats, and the seeds), as models.
+    let mut goldens = Vec::new();
+    for dir in common::dirs(&common::root().join("fixtures/read")) {
+        goldens.extend(common::files(&dir));
+    }
+    goldens.extend(common::files(&common::root().join("fixtures/seeds")));
     let mut n = 0;
+    for path in goldens {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".expected.json") && !name.ends_with(".related.json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(records) = serde_json::from_str::<Vec<Record>>(&text) else { continue };
+        assert_idempotent(&path, &records);
+        n += 1;
+    }
+    // And the CSL-JSON reader fixtures read afresh.
+    let dir = common::root().join("fixtures/read/csl-json");
     for path in common::files(&dir) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if !name.ends_with(".json") || name.ends_with(".expected.json") {
@@ -140,7 +157,7 @@ fn round_trip_is_idempotent_on_fixtures() {
         assert_idempotent(&path, &read(&text));
         n += 1;
     }
-    assert!(n >= 6, "only {n} reader fixtures");
+    assert!(n >= 12, "only {n} fixtures");
 }
 
 /// Any JSON value, a few levels deep.
