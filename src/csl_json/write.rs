@@ -14,7 +14,10 @@
 //! - `note` carries what CSL has no variable for, one `Key: value` line each (Zotero reads
 //!   the note into Extra): `PMID: …` and `PMCID: …` (older Zotero ignores the variables),
 //!   every [`Record::extra`] entry, and each person's affiliation as `affiliation: Family,
-//!   Given: text`. Lines the note already holds are not repeated.
+//!   Given: text`. Lines the note already holds are not repeated. A line that names a
+//!   variable the record leaves empty (`DOI: …` in a note) is also written as that variable,
+//!   as the reader would take it, so that write → read → write is idempotent.
+//! - What moved into the note (extras, affiliations, `related-to`) is reported as lost.
 
 use super::{CslDate, CslItem, CslName, Text};
 use crate::{Date, Person, Record, WriteOptions};
