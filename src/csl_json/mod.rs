@@ -8,8 +8,8 @@
 //!   `{"literal": "in press"}`, `{"raw": "2019-04-05"}`) or EDTF strings.
 //! - Numeric variables (`volume`, `issue`, `page`…) may be numbers or strings.
 //!
-//! [`read`] maps items onto [`Record`](crate::Record); [`write`] writes records the way
-//! Zotero and citeproc read them.
+//! [`read`](mod@read) maps items onto [`Record`](crate::Record); [`write`](mod@write)
+//! writes records the way Zotero and citeproc read them.
 
 use std::collections::BTreeMap;
 
