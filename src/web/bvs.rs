@@ -331,8 +331,12 @@ fn looks_like_citation(text: &str) -> bool {
 /// Title line(s) then an author line; either may be missing.
 fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
     let texts: Vec<&str> = lines.iter().map(|l| l.trimmed()).filter(|t| !t.is_empty()).collect();
+    // The page shows the title on one line and the authors on the next; a lone line is
+    // the author line only when it reads as one (`Family, Given; Family, Given.`).
     let (title_lines, author_line) = match texts.split_last() {
-        Some((last, rest)) if looks_like_author_list(last) => (rest, Some(*last)),
+        Some((last, rest)) if !rest.is_empty() || looks_like_author_list(last) => {
+            (rest, Some(*last))
+        }
         _ => (texts.as_slice(), None),
     };
     if !title_lines.is_empty() {
@@ -347,7 +351,12 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
     if let Some(line) = author_line {
         for name in line.trim_end_matches('.').split(';') {
             let name = name.trim();
-            if name.is_empty() || matches!(name.to_lowercase().as_str(), "et al" | "et al.") {
+            if name.is_empty() {
+                continue;
+            }
+            if matches!(name.to_lowercase().as_str(), "et al" | "et al.") {
+                // CSL has no way to say the list is cut short; keep the fact.
+                rec.push_extra("author-list", "et al.");
                 continue;
             }
             // BVS inverts personal names; a name without a comma is an organisation.
@@ -583,14 +592,10 @@ mod tests {
     use super::*;
 
     /// (citation text after `Journal ; `, volume, issue, pages as printed, date, rest)
-    const CITATIONS: &[(
-        &str,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )] = &[
+    type Opt = Option<&'static str>;
+    type Case = (&'static str, Opt, Opt, Opt, Opt, Opt);
+
+    const CITATIONS: &[Case] = &[
         (
             "45(Suppl 1): i54-i62, 2023 12 21.",
             Some("45"),
@@ -708,6 +713,15 @@ mod tests {
 
 #[cfg(test)]
 mod seed_tests {
+    /// Every prefix of the seed (cut at character boundaries) parses without panicking.
+    #[test]
+    fn truncated_seed_never_panics() {
+        let seed = include_str!("../../seeds/001_324412edea90c2cb.txt");
+        for (i, _) in seed.char_indices().step_by(29) {
+            let _ = super::parse(&seed[..i]);
+        }
+    }
+
     #[test]
     fn seed_listing_places_every_line() {
         let parsed = super::parse(include_str!("../../seeds/001_324412edea90c2cb.txt"));

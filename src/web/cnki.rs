@@ -290,8 +290,11 @@ fn is_noise(text: &str) -> bool {
         || (t.starts_with('共') && t.ends_with('条'))
 }
 
+/// Year, volume and issue as printed in a journal header.
+type IssueParts<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 /// `2021年14卷06期`, `2021年06期`, `2021年第6期`: year, volume, issue.
-fn issue_line(s: &str) -> IResult<&str, (&str, Option<&str>, Option<&str>)> {
+fn issue_line(s: &str) -> IResult<&str, IssueParts<'_>> {
     let year = verify(terminated(digit1, char('年')), |y: &str| y.len() == 4);
     let volume = terminated(take_till1(|c| c == '卷' || c == '期' || c == ' '), char('卷'));
     let issue =
@@ -301,7 +304,7 @@ fn issue_line(s: &str) -> IResult<&str, (&str, Option<&str>, Option<&str>)> {
 
 /// A journal header `中国卫生政策研究 2021年14卷06期` or a bare `2021年14卷06期`: the text
 /// before the issue part, and the issue part.
-fn journal_header(s: &str) -> Option<(&str, (&str, Option<&str>, Option<&str>))> {
+fn journal_header(s: &str) -> Option<(&str, IssueParts<'_>)> {
     let s = s.trim();
     for (i, c) in s.char_indices() {
         let starts_number = c.is_ascii_digit()
@@ -349,7 +352,7 @@ fn author_entry(entry: &str) -> (String, Vec<u32>) {
         }
         let mut found = Vec::new();
         numbers_in(group, &mut found);
-        found.extend(numbers.drain(..));
+        found.append(&mut numbers);
         numbers = found;
         name = inner.get(..open).unwrap_or("").trim_end().trim_end_matches(['*', '＊']);
     }
@@ -620,20 +623,19 @@ fn read_preamble(preamble: &[Line<'_>], rec: &mut Record, diagnostics: &mut Vec<
     let mut rest: Vec<(usize, &str)> =
         preamble.iter().filter(|l| !is_noise(l.text)).map(|l| (l.offset, l.trimmed())).collect();
     // The journal header: `中国卫生政策研究` then `2021年14卷06期` (or both on one line).
-    if let Some(i) = rest.iter().position(|(_, t)| journal_header(t).is_some()) {
-        if let Some((journal, (year, volume, issue))) = journal_header(rest[i].1) {
-            rec.issued = Date::parse(year);
-            rec.volume = volume.and_then(clean_number);
-            rec.issue = issue.and_then(clean_number);
-            if !journal.is_empty() {
-                Record::set(&mut rec.container_title, journal);
-                rest.remove(i);
-            } else if i > 0 {
-                Record::set(&mut rec.container_title, rest[i - 1].1);
-                rest.drain(i - 1..=i);
-            } else {
-                rest.remove(i);
-            }
+    let header = rest.iter().enumerate().find_map(|(i, (_, t))| Some((i, journal_header(t)?)));
+    if let Some((i, (journal, (year, volume, issue)))) = header {
+        rec.issued = Date::parse(year);
+        rec.volume = volume.and_then(clean_number);
+        rec.issue = issue.and_then(clean_number);
+        if !journal.is_empty() {
+            Record::set(&mut rec.container_title, journal);
+            rest.remove(i);
+        } else if i > 0 {
+            Record::set(&mut rec.container_title, rest[i - 1].1);
+            rest.drain(i - 1..=i);
+        } else {
+            rest.remove(i);
         }
     }
     let mut rest = rest.into_iter();
@@ -860,6 +862,7 @@ fn read_related_title(text: &str, rec: &mut Record) -> bool {
     {
         for name in names.split([',', '，']).map(str::trim) {
             if matches!(name.to_lowercase().as_str(), "et al" | "等" | "et al.") {
+                rec.push_extra("author-list", "et al.");
                 continue;
             }
             let person = if name.chars().any(is_han) {
@@ -1044,7 +1047,10 @@ mod tests {
     use super::*;
 
     /// (source text after the type code, container, year, volume, issue, pages)
-    const SOURCES: &[(&str, &str, i32, Option<&str>, Option<&str>, Option<&str>)] = &[
+    type Case = (&'static str, &'static str, i32, Opt, Opt, Opt);
+    type Opt = Option<&'static str>;
+
+    const SOURCES: &[Case] = &[
         (
             ". JOURNAL OF HEALTH SERVICES RESEARCH & POLICY, 2017, 22 (01) : 4 - 11",
             "JOURNAL OF HEALTH SERVICES RESEARCH & POLICY",
@@ -1195,6 +1201,15 @@ mod tests {
 
 #[cfg(test)]
 mod seed_tests {
+    /// Every prefix of the seed (cut at character boundaries) parses without panicking.
+    #[test]
+    fn truncated_seed_never_panics() {
+        let seed = include_str!("../../seeds/000_03074430344a2eb4.txt");
+        for (i, _) in seed.char_indices().step_by(11) {
+            let _ = super::parse(&seed[..i]);
+        }
+    }
+
     #[test]
     fn seed_page_places_every_line() {
         let parsed = super::parse(include_str!("../../seeds/000_03074430344a2eb4.txt"));
