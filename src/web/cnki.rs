@@ -160,6 +160,50 @@ const LABELS: &[(&str, Field)] = &[
     ("相关文献", Field::Related("related")),
     ("参考文献", Field::Related("reference")),
     ("引证文献", Field::Related("citing")),
+    // The English interface of the same site.
+    ("Author", Field::Authors),
+    ("Authors", Field::Authors),
+    ("Institution", Field::Affiliations),
+    ("Institutions", Field::Affiliations),
+    ("Affiliation", Field::Affiliations),
+    ("Affiliations", Field::Affiliations),
+    ("Fund", Field::Funding),
+    ("Funds", Field::Funding),
+    ("Funding", Field::Funding),
+    ("Keywords", Field::Keywords),
+    ("Keyword", Field::Keywords),
+    ("CLC", Field::Clc),
+    ("CLCNumber", Field::Clc),
+    ("ClassificationCode", Field::Clc),
+    ("SubjectCode", Field::SubjectCode),
+    ("Abstract", Field::Abstract),
+    ("Pages", Field::Pages),
+    ("PageCount", Field::PageCount),
+    ("NumberofPages", Field::PageCount),
+    ("TimesCited", Field::TimesCited),
+    ("Cited", Field::TimesCited),
+    ("Downloads", Field::Downloads),
+    ("Journal", Field::Journal),
+    ("Source", Field::Journal),
+    ("Year", Field::Year),
+    ("Volume", Field::Volume),
+    ("Issue", Field::Issue),
+    ("PublicationDate", Field::Date),
+    ("OnlineDate", Field::OnlineDate),
+    ("DocumentType", Field::DocType),
+    ("Language", Field::Language),
+    ("Publisher", Field::Publisher),
+    ("Degree", Field::Degree),
+    ("Supervisor", Field::Supervisor),
+    ("Conference", Field::EventTitle),
+    ("RelatedPapers", Field::Related("related")),
+    ("RelatedArticles", Field::Related("related")),
+    ("Cite", Field::Noise),
+    ("Collect", Field::Noise),
+    ("Favorite", Field::Noise),
+    ("在线公开时间", Field::OnlineDate),
+    ("发布时间", Field::OnlineDate),
+    ("大小", Field::Noise),
     ("引用", Field::Noise),
     ("收藏", Field::Noise),
     ("分享", Field::Noise),
@@ -189,6 +233,29 @@ const MARKERS: &[&str] = &[
     "会议名称",
 ];
 
+/// Labels of the English interface that only this layout uses; three of them, one from
+/// [`ENGLISH_KEY_MARKERS`], make an English CNKI-style page.
+const ENGLISH_MARKERS: &[&str] = &[
+    "CLC",
+    "CLCNumber",
+    "ClassificationCode",
+    "SubjectCode",
+    "RelatedPapers",
+    "PageCount",
+    "TimesCited",
+    "Fund",
+    "Funds",
+    "Institution",
+    "Affiliations",
+    "Author",
+    "Authors",
+    "Keywords",
+];
+
+/// English labels no other layout we read uses.
+const ENGLISH_KEY_MARKERS: &[&str] =
+    &["CLC", "CLCNumber", "ClassificationCode", "SubjectCode", "RelatedPapers", "PageCount"];
+
 /// The label a line starts with, and the value that follows it on the same line.
 ///
 /// A label is a whole line (`作者`, `D O I`, `摘要：`) or the part before the first colon
@@ -203,11 +270,16 @@ fn label(line: &str) -> Option<(Field, &str)> {
         }
         None => (line, ""),
     };
-    if name.chars().count() > 12 {
+    if name.chars().count() > 24 && !(value.is_empty() && name.starts_with("D")) {
         return None;
     }
     let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
     let key = key.trim_start_matches(['【', '[']).trim_end_matches(['】', ']']);
+    // `D O I 10.1177/…`: the DOI on the label's line without a colon.
+    if value.is_empty() && key.strip_prefix("DOI").is_some_and(|d| d.starts_with("10.")) {
+        let at = line.find("10.").unwrap_or(line.len());
+        return Some((Field::Doi, line.get(at..).unwrap_or("")));
+    }
     LABELS.iter().find(|(l, _)| key.eq_ignore_ascii_case(l)).map(|&(_, f)| (f, value))
 }
 
@@ -215,10 +287,11 @@ fn label(line: &str) -> Option<(Field, &str)> {
 /// layout's labels, each starting a line.
 pub fn matches(src: &str) -> bool {
     let mut seen: Vec<&str> = Vec::new();
+    let mut english: Vec<&str> = Vec::new();
     for line in src.lines().take(400) {
         let line = line.trim();
         let name = line.split([':', '：']).next().unwrap_or(line);
-        if name.chars().count() > 6 {
+        if name.chars().count() > 20 {
             continue;
         }
         let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
@@ -226,9 +299,16 @@ pub fn matches(src: &str) -> bool {
             && !seen.contains(m)
         {
             seen.push(m);
-            if seen.len() >= 2 {
-                return true;
-            }
+        }
+        if let Some(m) = ENGLISH_MARKERS.iter().find(|m| m.eq_ignore_ascii_case(&key))
+            && !english.contains(m)
+        {
+            english.push(m);
+        }
+        let english_page =
+            english.len() >= 3 && english.iter().any(|m| ENGLISH_KEY_MARKERS.contains(m));
+        if seen.len() >= 2 || english_page {
+            return true;
         }
     }
     false
@@ -269,7 +349,15 @@ fn sections<'a>(all: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Section<'a>>) {
     for line in all {
         // Inside a related list only another label alone on its line ends the list.
         let in_related = matches!(out.last(), Some(s) if matches!(s.field, Field::Related(_)));
+        // An abstract paragraph may open with `Source: …`; English labels with an inline
+        // value do not interrupt an abstract.
+        let in_abstract = matches!(out.last(), Some(s) if s.field == Field::Abstract);
         match label(line.text) {
+            Some((_, inline)) if in_abstract && !inline.is_empty() && line.trimmed().is_ascii() => {
+                if let Some(section) = out.last_mut() {
+                    section.lines.push(*line);
+                }
+            }
             Some((field, inline)) if !in_related || inline.is_empty() => {
                 out.push(Section { field, at: line.offset, inline, lines: Vec::new() });
             }
@@ -288,6 +376,44 @@ fn is_noise(text: &str) -> bool {
     t.is_empty()
         || t.chars().all(|c| matches!(c, '|' | '•' | '·' | '-' | '—' | '/'))
         || (t.starts_with('共') && t.ends_with('条'))
+        || t.strip_prefix("Total").is_some_and(|n| {
+            let n = n.trim_start_matches([':', ' ']);
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// `欧阳志远1 司马晓东2 王小明1,2`: Chinese names on one line separated by spaces, each
+/// with its affiliation numbers; `None` when the line is not shaped so.
+fn space_separated_names(line: &str) -> Option<Vec<&str>> {
+    if line.contains(['[', ';', '；']) {
+        return None;
+    }
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let name_like = |t: &&str| {
+        let name = t.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '*'));
+        let n = name.chars().count();
+        (2..=4).contains(&n) && name.chars().all(is_han)
+    };
+    (tokens.len() >= 2 && tokens.iter().all(name_like)).then_some(tokens)
+}
+
+/// `1.北京大学公共卫生学院 2.清华大学医院管理研究院`: several numbered affiliations on one
+/// line, split before each ` n.`.
+fn split_numbered(line: &str) -> Vec<&str> {
+    let mut cuts = vec![0];
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let digits = chars[k + 1..].iter().take_while(|(_, d)| d.is_ascii_digit()).count();
+        let after = chars.get(k + 1 + digits).map(|&(_, c)| c);
+        if digits > 0 && matches!(after, Some('.' | '．' | '、')) {
+            cuts.push(i);
+        }
+    }
+    cuts.push(line.len());
+    cuts.windows(2).filter_map(|w| line.get(w[0]..w[1])).map(str::trim).collect()
 }
 
 /// Year, volume and issue as printed in a journal header.
@@ -440,10 +566,10 @@ pub fn parse(src: &str) -> Parsed {
     let (preamble, sections) = sections(&all);
     let mut diagnostics = Vec::new();
     let mut rec = Record::new(Kind::ArticleJournal);
-    read_preamble(&preamble, &mut rec, &mut diagnostics);
-
     let mut authors: Vec<(Person, Vec<u32>)> = Vec::new();
     let mut affiliations: Vec<(Option<u32>, String)> = Vec::new();
+    read_preamble(&preamble, &mut rec, &mut authors, &mut affiliations, &mut diagnostics);
+
     let mut explicit_kind = None;
     let mut related = Vec::new();
     let mut event = false;
@@ -458,26 +584,12 @@ pub fn parse(src: &str) -> Parsed {
             Field::Downloads => rec.push_extra("downloads", &value),
             Field::Authors => {
                 for (_, line) in section.values() {
-                    for entry in line.split([';', '；']).filter(|e| !e.trim().is_empty()) {
-                        let (name, numbers) = author_entry(entry);
-                        let person = Person::parse(&name);
-                        if !person.is_empty() {
-                            authors.push((person, numbers));
-                        }
-                    }
+                    push_authors(line, &mut authors);
                 }
             }
             Field::Affiliations => {
-                let values = section.values();
-                for (_, line) in &values {
-                    let (number, text) = affiliation_entry(line);
-                    // One unnumbered line listing several institutions: `A;B`.
-                    if number.is_none() && values.len() == 1 && text.contains([';', '；']) {
-                        affiliations.extend(split_list(text).into_iter().map(|a| (None, a)));
-                    } else if !text.is_empty() {
-                        affiliations.push((number, collapse_ws(text)));
-                    }
-                }
+                let values: Vec<&str> = section.values().iter().map(|(_, v)| *v).collect();
+                push_affiliations(&values, &mut affiliations);
             }
             Field::Funding => rec.push_extra("funding", &split_list(&value).join("; ")),
             Field::Keywords => {
@@ -618,8 +730,42 @@ fn excerpt(text: &str) -> String {
     if t.len() < text.len() { format!("{t}…") } else { t }
 }
 
-/// Title, English title and journal header lines before the first label.
-fn read_preamble(preamble: &[Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+/// Authors, Chinese or `Family, Given`, with their affiliation numbers; one per line, or
+/// several on a line separated by `;` or (Chinese names) by spaces.
+fn push_authors(line: &str, authors: &mut Vec<(Person, Vec<u32>)>) {
+    let entries = space_separated_names(line).unwrap_or_else(|| line.split([';', '；']).collect());
+    for entry in entries.into_iter().filter(|e| !e.trim().is_empty()) {
+        let (name, numbers) = author_entry(entry);
+        let person = Person::parse(&name);
+        if !person.is_empty() {
+            authors.push((person, numbers));
+        }
+    }
+}
+
+/// Affiliation lines: `[1] …`, `1.… 2.…` on one line, or one unnumbered `A;B` line.
+fn push_affiliations(lines: &[&str], affiliations: &mut Vec<(Option<u32>, String)>) {
+    let values: Vec<&str> = lines.iter().flat_map(|v| split_numbered(v)).collect();
+    for line in &values {
+        let (number, text) = affiliation_entry(line);
+        // One unnumbered line listing several institutions: `A;B`.
+        if number.is_none() && values.len() == 1 && text.contains([';', '；']) {
+            affiliations.extend(split_list(text).into_iter().map(|a| (None, a)));
+        } else if !text.is_empty() {
+            affiliations.push((number, collapse_ws(text)));
+        }
+    }
+}
+
+/// Title, English title, journal header, and the unlabelled author and affiliation lines
+/// some pages show under the title (`欧阳志远1 司马晓东2`, `1.北京大学… 2.清华大学…`).
+fn read_preamble(
+    preamble: &[Line<'_>],
+    rec: &mut Record,
+    authors: &mut Vec<(Person, Vec<u32>)>,
+    affiliations: &mut Vec<(Option<u32>, String)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut rest: Vec<(usize, &str)> =
         preamble.iter().filter(|l| !is_noise(l.text)).map(|l| (l.offset, l.trimmed())).collect();
     // The journal header: `中国卫生政策研究` then `2021年14卷06期` (or both on one line).
@@ -647,6 +793,10 @@ fn read_preamble(preamble: &[Line<'_>], rec: &mut Record, diagnostics: &mut Vec<
         // A Chinese title is followed by its English title.
         if title_zh && rec.original_title.is_none() && !text.chars().any(is_han) {
             Record::set(&mut rec.original_title, text);
+        } else if authors.is_empty() && space_separated_names(text).is_some() {
+            push_authors(text, authors);
+        } else if !authors.is_empty() && affiliation_entry(text).0.is_some() {
+            push_affiliations(&[text], affiliations);
         } else {
             let msg = format!("line not placed: {}", excerpt(text));
             diagnostics.push(Diagnostic::warning(offset, msg));
@@ -1149,6 +1299,11 @@ mod tests {
         assert_eq!(label("摘要："), Some((Field::Abstract, "")));
         assert_eq!(label("Objectives The Health and Social Care Act"), None);
         assert_eq!(label("Enacting policy: the governing assemblage"), None);
+        assert_eq!(
+            label("D O I 10.1177/1355819617739039"),
+            Some((Field::Doi, "10.1177/1355819617739039"))
+        );
+        assert_eq!(label("Classification Code: R197"), Some((Field::Clc, "R197")));
     }
 
     #[test]
@@ -1159,6 +1314,24 @@ mod tests {
         assert_eq!(author_entry("王小明1,2"), ("王小明".into(), vec![1, 2]));
         assert_eq!(author_entry("李华*"), ("李华".into(), vec![]));
         assert_eq!(author_entry("Bevan, G"), ("Bevan, G".into(), vec![]));
+    }
+
+    #[test]
+    fn one_line_lists() {
+        assert_eq!(
+            space_separated_names("欧阳志远1 司马晓东2 王小明1,2"),
+            Some(vec!["欧阳志远1", "司马晓东2", "王小明1,2"])
+        );
+        assert_eq!(space_separated_names("欧阳志远 [1 ]"), None);
+        assert_eq!(space_separated_names("Hammond, Jonathan"), None);
+        assert_eq!(
+            split_numbered("1.北京大学公共卫生学院 2.清华大学医院管理研究院"),
+            vec!["1.北京大学公共卫生学院", "2.清华大学医院管理研究院"]
+        );
+        assert_eq!(
+            split_numbered("[1] Univ Manchester, Oxford Rd"),
+            vec!["[1] Univ Manchester, Oxford Rd"]
+        );
     }
 
     #[test]
@@ -1196,6 +1369,8 @@ mod tests {
             "1.\nBMJ Open ; 6(1): e1, 2016.\nArticle in English | MEDLINE | ID: mdl-1\n"
         ));
         assert!(!matches("作者 is a word\nsome text"));
+        assert!(matches("Title\nAuthors\nA, B\nKeywords\nx;\nCLC\nR19\n"));
+        assert!(!matches("Title\nAbstract\ntext\nKeywords\nx\nCitation\n"));
     }
 }
 
