@@ -105,6 +105,8 @@ fn is_noise(text: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "your browser doesn",
         "su navegador no",
+        "votre navigateur",
+        "chargement",
         "seu navegador não",
         "show:",
         "mostrar:",
@@ -241,10 +243,12 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
     let (head, sections) = body.split_at(first_heading);
     let id_at = head.iter().position(|l| id_line(l.text).is_some());
     let before_id: Vec<&Line<'_>> = head[..id_at.unwrap_or(head.len())].iter().collect();
+    // The citation is the line just above the id line, or the last citation-shaped line.
     let citation_at = match id_at {
         Some(_) => before_id.len().checked_sub(1),
         None => before_id.iter().rposition(|l| looks_like_citation(l.trimmed())),
-    };
+    }
+    .filter(|&i| looks_like_citation(before_id[i].trimmed()));
     if let Some(i) = citation_at {
         read_citation(before_id[i], &mut rec, diagnostics);
         read_title_authors(&before_id[..i], &mut rec);
@@ -256,8 +260,8 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
         for line in &head[i + 1..] {
             read_labelled_line(line, &mut rec, diagnostics);
         }
-    } else if citation_at.is_some() {
-        for line in &head[before_id.len()..] {
+    } else if let Some(i) = citation_at {
+        for line in &before_id[i + 1..] {
             read_labelled_line(line, &mut rec, diagnostics);
         }
     }
@@ -313,7 +317,7 @@ fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<D
         rec.doi = clean_doi(value);
     } else if lower.starts_with("affiliation") || lower.starts_with("afiliaç") {
         rec.push_extra("affiliation", value);
-    } else if lower.starts_with("collection") || lower.starts_with("colección") {
+    } else if ["collection", "colección", "coleção"].iter().any(|p| lower.starts_with(p)) {
         rec.push_extra("collection", value);
     } else {
         let msg = format!("line not placed: {}", excerpt(line));
@@ -322,10 +326,9 @@ fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<D
 }
 
 /// True for a line shaped like a citation: `Journal ; 45(1): …, 2023.` or
-/// `São Paulo; s.n; 2021. 156 p.`.
+/// `São Paulo; s.n; 2021. 156 p.`: a `;` and a number after it.
 fn looks_like_citation(text: &str) -> bool {
-    let has_year = text.split(|c: char| !c.is_ascii_digit()).any(|d| d.len() == 4);
-    has_year && text.contains(';')
+    text.split_once(';').is_some_and(|(_, rest)| rest.contains(|c: char| c.is_ascii_digit()))
 }
 
 /// Title line(s) then an author line; either may be missing.
@@ -399,6 +402,9 @@ fn read_id_line(text: &str, rec: &mut Record) {
                 None => Record::set(&mut rec.archive_location, id),
             }
         } else if i == 0 && read_type_and_language(part, rec) {
+        } else if let Some(kind) = kind_from_type(part).filter(|_| i == 0) {
+            // `Informe | WHOLIS | ID: …`: a type without a language.
+            rec.kind = kind;
         } else if !part.is_empty() {
             databases.push(*part);
         }
