@@ -679,8 +679,9 @@ pub fn parse(src: &str) -> Parsed {
         }
         // Single-value labels own no further lines; anything more is unplaced.
         if is_single_value(section.field) {
-            let values = section.values();
-            for (offset, text) in values.iter().skip(1) {
+            // A button label (`引用`) owns none at all.
+            let owned = usize::from(section.field != Field::Noise);
+            for (offset, text) in section.values().iter().skip(owned) {
                 let msg = format!("line not placed: {}", excerpt(text));
                 diagnostics.push(Diagnostic::warning(*offset, msg));
             }
@@ -957,7 +958,7 @@ fn read_related(
             finish(&mut current, &mut out);
             let mut rec = Record::new(Kind::Document);
             rec.related_to = Some(page_title.to_owned());
-            let seen = read_related_title(rest, &mut rec);
+            let seen = read_related_title(rest, line.offset, &mut rec, diagnostics);
             current = Some((rec, seen));
             continue;
         }
@@ -995,22 +996,21 @@ fn read_related(
 }
 
 /// The text after `[n]`: a title, or a whole GB/T reference on one line
-/// (`张三, 李四. 标题[J]. 期刊, 2020, 1(2): 3-4.`). Returns true when the source part was
-/// on this line.
-fn read_related_title(text: &str, rec: &mut Record) -> bool {
+/// (`张三, 李四. 标题[J]. 期刊, 2020, 1(2): 3-4.`, `李华,欧阳明.标题[J].期刊,2020…`).
+/// Returns true when the source part was on this line.
+fn read_related_title(
+    text: &str,
+    offset: usize,
+    rec: &mut Record,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
     let Some((before, code, tail)) = split_type_code(text) else {
         Record::set(&mut rec.title, text);
         return false;
     };
     let mut title = before.trim();
-    if let Some((names, rest)) = title.split_once(". ").or_else(|| title.split_once('．'))
-        && !rest.trim().is_empty()
-        && names.split([',', '，']).all(|n| {
-            let n = n.trim();
-            n.chars().count() <= 30 && n.split_whitespace().count() <= 4 && !n.is_empty()
-        })
-    {
-        for name in names.split([',', '，']).map(str::trim) {
+    if let Some((names, rest)) = split_author_prefix(title) {
+        for name in names.split([',', '，']).map(str::trim).filter(|n| !n.is_empty()) {
             if matches!(name.to_lowercase().as_str(), "et al" | "等" | "et al.") {
                 rec.push_extra("author-list", "et al.");
                 continue;
@@ -1022,11 +1022,50 @@ fn read_related_title(text: &str, rec: &mut Record) -> bool {
             };
             rec.author.push(person);
         }
-        title = rest.trim();
+        title = rest;
     }
     Record::set(&mut rec.title, title);
-    apply_source(code, tail, rec, 0, &mut Vec::new());
+    apply_source(code, tail, rec, offset, diagnostics);
     true
+}
+
+/// Splits `张三, 李四. 标题` (or `Regmi K., Mudyarabikwa O. A systematic review`) at the
+/// period that ends a list of short names: the names and the title.
+fn split_author_prefix(text: &str) -> Option<(&str, &str)> {
+    // GB/T writes names as `张三` or `MCDERMOTT I` / `Regmi K`: family name then initials.
+    let name_like = |n: &str| {
+        let n = n.trim();
+        if matches!(n.to_lowercase().as_str(), "et al" | "et al." | "等") {
+            return true;
+        }
+        if n.chars().any(is_han) {
+            return (2..=6).contains(&n.chars().count())
+                && n.chars().all(|c| is_han(c) || c == '·');
+        }
+        let words: Vec<&str> = n.split_whitespace().collect();
+        let capital = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+        (2..=4).contains(&words.len())
+            && words.iter().all(capital)
+            && words.last().is_some_and(|w| {
+                w.chars().count() <= 4
+                    && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '-')
+            })
+    };
+    for (i, c) in text.char_indices().filter(|(_, c)| matches!(c, '.' | '．')) {
+        let names = text.get(..i)?;
+        let rest = text.get(i + c.len_utf8()..)?.trim();
+        if rest.is_empty() || rest.starts_with([',', '，']) {
+            continue;
+        }
+        if names.split([',', '，']).all(name_like) {
+            return Some((names, rest));
+        }
+        // Once the text before the period is no longer a list of names, nothing later is.
+        if names.split([',', '，']).next_back().is_some_and(|n| !name_like(n)) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Applies a type code and the GB/T source text after it to a related record.
@@ -1351,6 +1390,40 @@ mod tests {
         );
         assert_eq!(journal_header("2021年"), None);
         assert_eq!(journal_header("成立于2021年的机构"), None);
+    }
+
+    #[test]
+    fn author_prefixes() {
+        assert_eq!(
+            split_author_prefix("李华,欧阳明.家庭医生签约服务"),
+            Some(("李华,欧阳明", "家庭医生签约服务"))
+        );
+        assert_eq!(
+            split_author_prefix("Regmi K., Mudyarabikwa O. A systematic review"),
+            Some(("Regmi K., Mudyarabikwa O", "A systematic review"))
+        );
+        assert_eq!(
+            split_author_prefix("MCDERMOTT I, CHECKLAND K, et al. Engaging GPs"),
+            Some(("MCDERMOTT I, CHECKLAND K, et al", "Engaging GPs"))
+        );
+        assert_eq!(split_author_prefix("Health policy. A new look at NHS commissioning"), None);
+        assert_eq!(split_author_prefix("Targets in the U.S. NHS? A review"), None);
+        assert_eq!(
+            split_author_prefix("A systematic review of the factors affecting policy"),
+            None
+        );
+    }
+
+    #[test]
+    fn one_line_references() {
+        let mut rec = Record::default();
+        let line = "李华,欧阳明.家庭医生签约服务的影响[J].中国全科医学,2020,23(12):1500-1505.";
+        assert!(read_related_title(line, 0, &mut rec, &mut Vec::new()));
+        assert_eq!(rec.title.as_deref(), Some("家庭医生签约服务的影响"));
+        assert_eq!(rec.author.len(), 2);
+        assert_eq!(rec.author[1].family.as_deref(), Some("欧阳"));
+        assert_eq!(rec.container_title.as_deref(), Some("中国全科医学"));
+        assert_eq!(rec.page.as_deref(), Some("1500-1505"));
     }
 
     #[test]
