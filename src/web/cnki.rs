@@ -1015,7 +1015,9 @@ fn read_related_title(
                 rec.push_extra("author-list", "et al.");
                 continue;
             }
-            let person = if name.chars().any(is_han) {
+            let person = if name.chars().any(is_han) && name.chars().count() > 6 {
+                Person::literal(name)
+            } else if name.chars().any(is_han) {
                 Person::parse(name)
             } else {
                 Person::parse_initials_last(name)
@@ -1039,7 +1041,8 @@ fn split_author_prefix(text: &str) -> Option<(&str, &str)> {
             return true;
         }
         if n.chars().any(is_han) {
-            return (2..=6).contains(&n.chars().count())
+            // Up to six characters a person, longer an organisation (`国家卫生健康委员会`).
+            return (2..=20).contains(&n.chars().count())
                 && n.chars().all(|c| is_han(c) || c == '·');
         }
         let words: Vec<&str> = n.split_whitespace().collect();
