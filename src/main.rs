@@ -370,8 +370,8 @@ impl Drop for Progress {
 }
 
 /// Reads, decodes, detects and parses one input into `sink`, reporting its diagnostics on
-/// stderr. RIS and MEDLINE inputs larger than a chunk stream through in chunks; everything
-/// else is read whole.
+/// stderr. RIS, MEDLINE and CSL-JSON inputs larger than a chunk stream through in chunks;
+/// everything else is read whole.
 fn convert_input<W: Write + Send>(path: &Path, args: &Args, sink: &mut Sink<W>) -> Result<Input> {
     let name =
         if path == Path::new("-") { "<stdin>".to_owned() } else { path.display().to_string() };
@@ -402,7 +402,8 @@ fn convert_input<W: Write + Send>(path: &Path, args: &Args, sink: &mut Sink<W>) 
 }
 
 /// The format to stream an input in, judged from its first `prefix` bytes: `None` when the
-/// input fits in one chunk, is not RIS or MEDLINE, or needs whole-file decoding (UTF-16).
+/// input fits in one chunk, is not RIS, MEDLINE or a CSL-JSON array, or needs whole-file
+/// decoding (UTF-16).
 fn stream_format(prefix: &[u8], args: &Args) -> Option<InputFormat> {
     if prefix.len() < CHUNK_SIZE {
         return None;
@@ -415,11 +416,15 @@ fn stream_format(prefix: &[u8], args: &Args) -> Option<InputFormat> {
     }
     let format = match args.from.format() {
         Some(format) => format,
-        // Detection reads the first lines only, so the head decides as the whole would.
-        None if stream::count_line_breaks(&decoded.text) >= 200 => bibconv::detect(&decoded.text)?,
-        None => return None,
+        // Detection reads the first character (CSL-JSON) or the first 200 lines (RIS,
+        // MEDLINE), so the head decides as the whole would.
+        None => match bibconv::detect(&decoded.text)? {
+            InputFormat::CslJson => InputFormat::CslJson,
+            _ if stream::count_line_breaks(&decoded.text) < 200 => return None,
+            other => other,
+        },
     };
-    stream::streamable(format).then_some(format)
+    stream::streamable_text(format, head).then_some(format)
 }
 
 /// Converts a whole input held in memory.
@@ -484,7 +489,8 @@ struct ParsedChunk {
     guessed: bool,
 }
 
-/// Streams a RIS or MEDLINE input: a reader thread cuts chunks at record boundaries; each
+/// Streams a RIS, MEDLINE or CSL-JSON input: a reader thread cuts chunks at record
+/// boundaries; each
 /// chunk is decoded and parsed (in pieces, on all cores) while the one before it is
 /// formatted and written.
 fn convert_chunks<R: Read + Send, W: Write + Send>(
@@ -522,10 +528,10 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
                     break;
                 }
             };
-            progress.set(chunk.offset + chunk.bytes.len() as u64);
+            progress.set(chunk.place.offset + chunk.bytes.len() as u64);
             let batch = std::mem::take(&mut unwritten);
             let (parsed, written) = rayon::join(
-                || parse_chunk(name, format, &chunk.bytes, lines_before, args),
+                || parse_chunk(name, format, &chunk, lines_before, args),
                 || sink.push(batch),
             );
             written?;
@@ -563,15 +569,17 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
 fn parse_chunk(
     name: &str,
     format: InputFormat,
-    bytes: &[u8],
+    chunk: &Chunk,
     lines_before: usize,
     args: &Args,
 ) -> std::result::Result<ParsedChunk, String> {
-    let decoded = bibconv::decode(bytes, args.encoding.as_deref())
+    let decoded = bibconv::decode(&chunk.bytes, args.encoding.as_deref())
         .map_err(|err| format!("{name}:{}:1: error: {err}", lines_before + 1))?;
     let text = decoded.text.as_ref();
-    let (parsed, line_breaks) =
-        rayon::join(|| stream::read_parallel(text, format), || stream::count_line_breaks(text));
+    let (parsed, line_breaks) = rayon::join(
+        || stream::read_part(text, format, chunk.place),
+        || stream::count_line_breaks(text),
+    );
     let parsed = parsed.map_err(|err| {
         let at = err.offset().map_or(1, |o| LineIndex::new(text).locate(text, o).line as usize);
         format!("{name}:{}: error: {err}", lines_before + at)

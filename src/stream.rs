@@ -22,7 +22,62 @@ const PIECE_SIZE: usize = 256 << 10;
 
 /// True for the formats whose records can be cut apart without parsing: RIS and MEDLINE.
 pub fn streamable(format: InputFormat) -> bool {
-    matches!(format, InputFormat::Ris | InputFormat::Nbib)
+    matches!(format, InputFormat::Ris | InputFormat::Nbib | InputFormat::CslJson)
+}
+
+/// True when `text` can be streamed as `format`: CSL-JSON only when it is a top-level array
+/// (a wrapper object or a single item is read whole).
+pub fn streamable_text(format: InputFormat, text: &[u8]) -> bool {
+    match format {
+        InputFormat::CslJson => is_json_array(text),
+        other => streamable(other),
+    }
+}
+
+fn is_json_array(text: &[u8]) -> bool {
+    let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+/// A JSON scanner's state between calls: nesting depth and string state.
+#[derive(Debug, Clone, Copy, Default)]
+struct JsonScan {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonScan {
+    /// Scans `bytes`, calling `comma(i)` for each comma between top-level array items.
+    fn scan(&mut self, bytes: &[u8], mut comma: impl FnMut(usize)) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                let Some(k) = memchr::memchr2(b'"', b'\\', &bytes[i..]) else { return };
+                i += k;
+                if bytes[i] == b'\\' {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                }
+                i += 1;
+                continue;
+            }
+            match bytes[i] {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => self.depth += 1,
+                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                b',' if self.depth == 1 => comma(i),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
 }
 
 /// The offset just past the last complete record of `format` in `bytes`, where a chunk may
@@ -89,8 +144,28 @@ fn medline_start(bytes: &[u8], nl: usize) -> Option<usize> {
 pub struct Chunk {
     /// The bytes, ending at a record boundary (or at the end of the input).
     pub bytes: Vec<u8>,
-    /// Byte offset of the chunk in the input.
+    /// Where the chunk stands in the input.
+    pub place: Place,
+}
+
+/// Where a text stands in its input: byte offset, first or last part, and (CSL-JSON) how
+/// many array items come before it. A CSL-JSON chunk after the first starts at the comma
+/// before its first item, and only the last holds the closing `]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Byte offset of the text in the input.
     pub offset: u64,
+    /// True for the part that starts the input.
+    pub first: bool,
+    /// True for the part that ends the input.
+    pub last: bool,
+    /// CSL-JSON: items of the top-level array before this part.
+    pub items_before: usize,
+}
+
+impl Place {
+    /// A whole input.
+    pub const WHOLE: Place = Place { offset: 0, first: true, last: true, items_before: 0 };
 }
 
 /// Reads an input in chunks of about [`CHUNK_SIZE`] bytes that end at record boundaries.
@@ -103,6 +178,12 @@ pub struct ChunkReader<R> {
     pending: Vec<u8>,
     offset: u64,
     eof: bool,
+    /// CSL-JSON: the scanner, how far into `pending` it has read, the item commas it found
+    /// there, and the item commas handed out before.
+    json: JsonScan,
+    scanned: usize,
+    commas: Vec<usize>,
+    commas_before: usize,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -116,6 +197,10 @@ impl<R: Read> ChunkReader<R> {
             pending: prefix,
             offset: 0,
             eof: false,
+            json: JsonScan::default(),
+            scanned: 0,
+            commas: Vec::new(),
+            commas_before: 0,
         }
     }
 
@@ -163,7 +248,7 @@ impl<R: Read> ChunkReader<R> {
             if self.eof {
                 break self.pending.len();
             }
-            if let Some(cut) = last_record_boundary(self.format, &self.pending) {
+            if let Some(cut) = self.last_boundary() {
                 break cut;
             }
             // A record longer than a chunk: read twice as much and search again (doubling
@@ -178,9 +263,35 @@ impl<R: Read> ChunkReader<R> {
         bytes.truncate(cut);
         // Keep the next read buffer at its working size without reallocating as it grows.
         self.pending.reserve(self.chunk_size);
-        let offset = self.offset;
+        let first = self.offset == 0;
+        let items_before = if first { 0 } else { self.commas_before + 1 };
+        if self.format == InputFormat::CslJson {
+            let handed = self.commas.iter().take_while(|&&c| c < cut).count();
+            self.commas_before += handed;
+            self.commas.drain(..handed);
+            self.commas.iter_mut().for_each(|c| *c -= cut);
+            self.scanned -= cut.min(self.scanned);
+        }
+        let place = Place {
+            offset: self.offset,
+            first,
+            last: self.eof && self.pending.is_empty(),
+            items_before,
+        };
         self.offset += cut as u64;
-        Ok(Some(Chunk { bytes, offset }))
+        Ok(Some(Chunk { bytes, place }))
+    }
+
+    /// The last place in `pending` where a chunk may end.
+    fn last_boundary(&mut self) -> Option<usize> {
+        if self.format != InputFormat::CslJson {
+            return last_record_boundary(self.format, &self.pending);
+        }
+        let (commas, scanned) = (&mut self.commas, self.scanned);
+        self.json.scan(&self.pending[scanned..], |i| commas.push(scanned + i));
+        self.scanned = self.pending.len();
+        // A CSL-JSON chunk ends before an item comma; the next starts with it.
+        self.commas.last().copied().filter(|&c| c > 0)
     }
 }
 
@@ -190,6 +301,18 @@ impl<R: Read> ChunkReader<R> {
 /// # Errors
 /// As [`crate::read`].
 pub fn read_parallel(text: &str, format: InputFormat) -> Result<Parsed, Error> {
+    read_part(text, format, Place::WHOLE)
+}
+
+/// Reads `text`, a part of an input standing at `place` (a chunk), like [`read_parallel`].
+/// Diagnostics point into `text`.
+///
+/// # Errors
+/// As [`crate::read`], for this part.
+pub fn read_part(text: &str, format: InputFormat, place: Place) -> Result<Parsed, Error> {
+    if format == InputFormat::CslJson {
+        return read_json_part(text, place);
+    }
     let pieces = pieces(text, format);
     if pieces.len() <= 1 {
         return crate::read(text, format);
@@ -199,12 +322,76 @@ pub fn read_parallel(text: &str, format: InputFormat) -> Result<Parsed, Error> {
         .map(|&(start, end)| {
             let piece = text.get(start..end).unwrap_or_default();
             let mut parsed = crate::read(piece, format).map_err(|e| shift_error(e, start))?;
+            shift_diagnostics(&mut parsed.diagnostics, start);
+            Ok(parsed)
+        })
+        .collect();
+    concat(parsed)
+}
+
+/// CSL-JSON: the items of a top-level array cut into pieces at item commas, each piece
+/// made an array of its own (its leading comma becomes `[`, a `]` closes it), parsed on all
+/// cores. Item numbers in messages are renumbered to count from the start of the input.
+fn read_json_part(text: &str, place: Place) -> Result<Parsed, Error> {
+    if place.first && !is_json_array(text.as_bytes()) {
+        return crate::read(text, InputFormat::CslJson);
+    }
+    let mut scan = JsonScan { depth: u32::from(!place.first), ..JsonScan::default() };
+    // (start, end, items before the piece)
+    let mut pieces = Vec::new();
+    let (mut start, mut base, mut seen) = (0, place.items_before, 0);
+    scan.scan(text.as_bytes(), |i| {
+        if i > 0 && i - start >= PIECE_SIZE {
+            pieces.push((start, i, base));
+            start = i;
+            // `seen` item commas precede this one; the first part's first item has none.
+            base = place.items_before + seen + usize::from(place.first);
+        }
+        seen += 1;
+    });
+    if pieces.is_empty() && place.first && place.last {
+        return crate::read(text, InputFormat::CslJson);
+    }
+    pieces.push((start, text.len(), base));
+    let parsed: Vec<Result<Parsed, Error>> = pieces
+        .par_iter()
+        .map(|&(start, end, items_before)| {
+            let slice = text.get(start..end).unwrap_or_default();
+            let mut piece = String::with_capacity(slice.len() + 1);
+            match slice.strip_prefix(',') {
+                // Same length: offsets in the piece are offsets in the slice.
+                Some(rest) => {
+                    piece.push('[');
+                    piece.push_str(rest);
+                }
+                None => piece.push_str(slice),
+            }
+            if !(place.last && end == text.len()) {
+                piece.push(']');
+            }
+            let mut parsed =
+                crate::read(&piece, InputFormat::CslJson).map_err(|e| shift_error(e, start))?;
+            shift_diagnostics(&mut parsed.diagnostics, start);
             for d in &mut parsed.diagnostics {
-                d.offset += start;
+                renumber_item(&mut d.message, items_before);
             }
             Ok(parsed)
         })
         .collect();
+    concat(parsed)
+}
+/// `item N…` (the CSL-JSON reader's messages count items from 1 in the text it was given)
+/// becomes `item N+by…`.
+fn renumber_item(message: &mut String, by: usize) {
+    let Some(rest) = message.strip_prefix("item ") else { return };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(n) = rest[..digits].parse::<usize>() else { return };
+    if by > 0 {
+        *message = format!("item {}{}", n + by, &rest[digits..]);
+    }
+}
+
+fn concat(parsed: Vec<Result<Parsed, Error>>) -> Result<Parsed, Error> {
     let mut all = Parsed::default();
     for piece in parsed {
         let piece = piece?;
@@ -307,7 +494,7 @@ mod tests {
         let mut joined = Vec::new();
         let mut count = 0;
         while let Some(chunk) = reader.next_chunk().unwrap() {
-            assert_eq!(chunk.offset as usize, joined.len());
+            assert_eq!(chunk.place.offset as usize, joined.len());
             assert!(chunk.bytes.ends_with(b"\n"));
             joined.extend_from_slice(&chunk.bytes);
             count += 1;
@@ -333,6 +520,60 @@ mod tests {
             assert!(text[w[1].0..].starts_with("\nTY") || text[w[1].0..].starts_with("TY"));
         }
         assert_eq!(pieces("{}", InputFormat::CslJson), vec![(0, 2)]);
+    }
+
+    fn csl_items(n: usize) -> String {
+        let items: Vec<String> = (0..n)
+            .map(|i| {
+                if i % 1001 == 7 {
+                    // Not an object: an error naming the item by its number.
+                    return "42".to_owned();
+                }
+                format!(
+                    "  {{\"id\": \"i{i}\", \"type\": \"article-journal\", \"title\": \"T {i}, with [brackets], {{braces}} and \\\"quotes\\\"\", \"author\": [{{\"family\": \"Müller\", \"given\": \"J\"}}], \"note\": \"{}\"}}",
+                    "x".repeat(300)
+                )
+            })
+            .collect();
+        format!("\u{feff}[\n{}\n]\n", items.join(",\n"))
+    }
+
+    #[test]
+    fn csl_json_pieces_read_as_the_whole_text() {
+        let text = csl_items(5000);
+        let whole = crate::read(&text, InputFormat::CslJson).unwrap();
+        assert!(whole.diagnostics.iter().any(|d| d.message.starts_with("item 4012")));
+        assert_eq!(read_parallel(&text, InputFormat::CslJson).unwrap(), whole);
+        // Invalid JSON fails whole, as it does unsplit.
+        let broken = text.replace("\"i4500\"", "\"i4500");
+        assert!(read_parallel(&broken, InputFormat::CslJson).is_err());
+        // Not an array: read unsplit.
+        assert_eq!(
+            read_parallel("{\"items\": []}", InputFormat::CslJson).unwrap(),
+            Parsed::default()
+        );
+    }
+
+    #[test]
+    fn csl_json_chunks_read_as_the_whole_text() {
+        let text = csl_items(5000);
+        let whole = crate::read(&text, InputFormat::CslJson).unwrap();
+        let mut reader =
+            ChunkReader::new(text.as_bytes(), InputFormat::CslJson, 100_000, Vec::new());
+        let mut all = Parsed::default();
+        let mut chunks = 0;
+        while let Some(chunk) = reader.next_chunk().unwrap() {
+            let part = std::str::from_utf8(&chunk.bytes).unwrap();
+            assert_eq!(chunk.place.first, chunks == 0);
+            assert_eq!(part.starts_with(','), chunks > 0);
+            let mut parsed = read_part(part, InputFormat::CslJson, chunk.place).unwrap();
+            shift_diagnostics(&mut parsed.diagnostics, chunk.place.offset as usize);
+            all.records.extend(parsed.records);
+            all.diagnostics.extend(parsed.diagnostics);
+            chunks += 1;
+        }
+        assert!(chunks > 10);
+        assert_eq!(all, whole);
     }
 
     #[test]

@@ -92,6 +92,37 @@ fn streams_like_whole_text(name: &str, format: InputFormat, text: &str) {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A CSL-JSON array of items, one of them (every 997th) not an object.
+fn csl_json(len: usize) -> String {
+    let mut text = String::from("[\n");
+    let mut n = 0;
+    while text.len() <= len {
+        if n > 0 {
+            text.push_str(",\n");
+        }
+        if n % 997 == 5 {
+            text.push_str("  \"not an item\"");
+        } else {
+            text.push_str(&format!(
+                "  {{\n    \"id\": \"item{n}\",\n    \"type\": \"article-journal\",\n    \
+                 \"title\": \"Record {n}: [R&D] {{50%}} \\\"quoted\\\"\",\n    \
+                 \"author\": [{{\"family\": \"Dvořák\", \"given\": \"Jan\"}}],\n    \
+                 \"issued\": {{\"date-parts\": [[{}]]}},\n    \"abstract\": \"{}\"\n  }}",
+                1990 + n % 30,
+                "Interviews were analysed thematically across eight sites. ".repeat(8),
+            ));
+        }
+        n += 1;
+    }
+    text.push_str("\n]\n");
+    text
+}
+
+#[test]
+fn csl_json_streams_like_whole_text() {
+    streams_like_whole_text("csl", InputFormat::CslJson, &csl_json(5 * CHUNK_SIZE / 2));
+}
+
 #[test]
 fn ris_streams_like_whole_text() {
     let text = records_beyond(5 * CHUNK_SIZE / 2, ris_record);
