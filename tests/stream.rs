@@ -18,7 +18,7 @@ fn tempdir(name: &str) -> PathBuf {
 /// line, and CRLF line ends are mixed in, so diagnostics land in later chunks too.
 fn ris_record(n: usize) -> String {
     let odd = if n % 997 == 5 { "this line is not a tag line\n" } else { "" };
-    let eol = if n % 3 == 0 { "\r\n" } else { "\n" };
+    let eol = if n.is_multiple_of(3) { "\r\n" } else { "\n" };
     format!(
         "TY  - JOUR{eol}AU  - Müller{n}, Jörg{eol}AU  - 王, 伟{eol}TI  - Record {n}: R&D at 50% in São Paulo{eol}\
          {odd}T2  - Journal of Health Services Research & Policy{eol}PY  - {}{eol}VL  - {}{eol}\
