@@ -203,7 +203,14 @@ impl fmt::Display for Report {
         if !self.refusals.is_empty() {
             writeln!(f, "\nnot merged:")?;
             for r in &self.refusals {
-                writeln!(f, "  {} / {}: same {}, but {}", r.a.name(), r.b.name(), r.rule, r.reason)?;
+                writeln!(
+                    f,
+                    "  {} / {}: same {}, but {}",
+                    r.a.name(),
+                    r.b.name(),
+                    r.rule,
+                    r.reason
+                )?;
                 writeln!(f, "    {}", r.a.summary)?;
                 writeln!(f, "    {}", r.b.summary)?;
             }
@@ -244,15 +251,11 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
 
     if options.by_doi {
         let index = group_by(&keys, |k| k.doi.clone().into_iter().collect());
-        join_groups(&mut uf, index, Rule::Doi, &mut links, &mut refusals, |k| {
-            format!("doi {k}")
-        });
+        join_groups(&mut uf, index, Rule::Doi, &mut links, &mut refusals, |k| format!("doi {k}"));
     }
     if options.by_pmid {
         let index = group_by(&keys, |k| k.pmid.clone().into_iter().collect());
-        join_groups(&mut uf, index, Rule::Pmid, &mut links, &mut refusals, |k| {
-            format!("pmid {k}")
-        });
+        join_groups(&mut uf, index, Rule::Pmid, &mut links, &mut refusals, |k| format!("pmid {k}"));
     }
     if options.by_title {
         let index = group_by(&keys, |k| match (k.year, &k.author) {
@@ -337,7 +340,8 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
         out.push(merged);
         clusters.push(Cluster { members, links: cluster_links });
     }
-    let report = Report { records_in: n, records_out: out.len(), clusters, refusals: report_refusals };
+    let report =
+        Report { records_in: n, records_out: out.len(), clusters, refusals: report_refusals };
     (out, report)
 }
 
@@ -435,8 +439,10 @@ pub fn title_key(title: &str) -> String {
 }
 
 /// Words left out when comparing journal names.
-const JOURNAL_STOPWORDS: &[&str] =
-    &["of", "and", "the", "in", "for", "on", "at", "de", "da", "do", "des", "du", "la", "et", "y", "und", "fur"];
+const JOURNAL_STOPWORDS: &[&str] = &[
+    "of", "and", "the", "in", "for", "on", "at", "de", "da", "do", "des", "du", "la", "et", "y",
+    "und", "fur",
+];
 
 /// A journal name as lowercase ASCII-folded significant words; parenthesised parts (a
 /// place qualifier such as `(Oxf)`) and stop words are left out. A word with CJK
@@ -484,11 +490,8 @@ fn words_match(a: &[String], b: &[String]) -> bool {
 /// A volume or issue compared without case, spaces, punctuation and leading zeros
 /// (`(01)` = `1`, `Suppl 1` = `suppl1`).
 fn number_key(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let folded: String =
+        s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
     strip_leading_zeros(&folded)
 }
 
@@ -989,14 +992,11 @@ impl Merger<'_> {
             .map(|(_, v)| v)
             .or_else(|| fulls.first())
             .cloned();
-        let short = shorts
-            .first()
-            .cloned()
-            .or_else(|| {
-                // No abbreviation given: a shorter name of the same journal is one.
-                let full = full.as_deref()?;
-                fulls.iter().find(|v| !same_text(v, full) && journals_match(v, full)).cloned()
-            });
+        let short = shorts.first().cloned().or_else(|| {
+            // No abbreviation given: a shorter name of the same journal is one.
+            let full = full.as_deref()?;
+            fulls.iter().find(|v| !same_text(v, full) && journals_match(v, full)).cloned()
+        });
         for v in fulls.iter().chain(&shorts) {
             let kept = [&full, &short].into_iter().flatten().any(|k| same_text(k, v));
             if !kept {
@@ -1012,10 +1012,8 @@ impl Merger<'_> {
         let lists: Vec<&Vec<Person>> =
             self.records.iter().map(get).filter(|l| !l.is_empty()).collect();
         let score = |l: &Vec<Person>| {
-            let full_given = l
-                .iter()
-                .filter(|p| p.given.as_deref().is_some_and(has_written_given_name))
-                .count();
+            let full_given =
+                l.iter().filter(|p| p.given.as_deref().is_some_and(has_written_given_name)).count();
             (l.len(), full_given)
         };
         let Some(best) = lists
@@ -1160,7 +1158,8 @@ fn is_structured(text: &str) -> bool {
     }
     // CJK headings are not separated by spaces: `目的：` anywhere.
     for h in ["目的", "方法", "结果", "结论"] {
-        if (text.contains(&format!("{h}：")) || text.contains(&format!("{h}:"))) && !seen.contains(&h)
+        if (text.contains(&format!("{h}：")) || text.contains(&format!("{h}:")))
+            && !seen.contains(&h)
         {
             seen.push(h);
         }
@@ -1253,10 +1252,19 @@ mod tests {
 
     #[test]
     fn journal_abbreviations() {
-        assert!(journals_match("J Health Organ Manag", "JOURNAL OF HEALTH ORGANIZATION AND MANAGEMENT"));
-        assert!(journals_match("J Health Serv Res Policy", "JOURNAL OF HEALTH SERVICES RESEARCH & POLICY"));
+        assert!(journals_match(
+            "J Health Organ Manag",
+            "JOURNAL OF HEALTH ORGANIZATION AND MANAGEMENT"
+        ));
+        assert!(journals_match(
+            "J Health Serv Res Policy",
+            "JOURNAL OF HEALTH SERVICES RESEARCH & POLICY"
+        ));
         assert!(journals_match("J. Public Health (Oxf)", "Journal of Public Health"));
-        assert!(journals_match("Res Social Adm Pharm", "Research in Social and Administrative Pharmacy"));
+        assert!(journals_match(
+            "Res Social Adm Pharm",
+            "Research in Social and Administrative Pharmacy"
+        ));
         assert!(!journals_match("J Health Econ", "Journal of Health Organization and Management"));
         assert!(!journals_match("BMJ", "BMJ-BRITISH MEDICAL JOURNAL"));
         assert!(!journals_match("", ""));

@@ -27,7 +27,14 @@ fn with_pmid(mut r: Record, pmid: &str) -> Record {
 }
 
 /// Journal (full title when `full`, else abbreviation), volume, issue, pages.
-fn located(mut r: Record, journal: &str, full: bool, volume: &str, issue: &str, page: &str) -> Record {
+fn located(
+    mut r: Record,
+    journal: &str,
+    full: bool,
+    volume: &str,
+    issue: &str,
+    page: &str,
+) -> Record {
     if full {
         r.container_title = Some(journal.to_owned());
     } else {
@@ -67,7 +74,10 @@ fn assert_apart(a: Record, b: Record) -> bibconv::dedup::Report {
 #[test]
 fn same_doi_merges_whatever_the_case_and_resolver_prefix() {
     let a = with_doi(article(Some("One title"), "Smith, John", 2015), "10.1108/JHOM-09-2013-0191");
-    let b = with_doi(article(Some("Another"), "Doe, Jane", 2014), "https://doi.org/10.1108/jhom-09-2013-0191");
+    let b = with_doi(
+        article(Some("Another"), "Doe, Jane", 2014),
+        "https://doi.org/10.1108/jhom-09-2013-0191",
+    );
     let m = assert_merged(a, b, Rule::Doi);
     assert_eq!(m.title.as_deref(), Some("One title"));
     assert_eq!(m.extra.get("merged-title").map(String::as_str), Some("Another"));
@@ -78,7 +88,10 @@ fn same_doi_merges_whatever_the_case_and_resolver_prefix() {
 #[test]
 fn same_pmid_merges() {
     let a = with_pmid(article(None, "", 2015), "25735554");
-    let b = with_pmid(article(Some("Leadership for health commissioning"), "Coleman, Anna", 2015), "25735554");
+    let b = with_pmid(
+        article(Some("Leadership for health commissioning"), "Coleman, Anna", 2015),
+        "25735554",
+    );
     let m = assert_merged(a, b, Rule::Pmid);
     assert_eq!(m.title.as_deref(), Some("Leadership for health commissioning"));
 }
@@ -239,7 +252,14 @@ fn abbreviation_of_another_journal_does_not_merge() {
 #[test]
 fn locator_rule_needs_the_same_year_volume_first_page_and_issue() {
     let full = |year, volume, issue, page| {
-        located(article(Some("A paper"), "Coleman, Anna", year), "Journal of Health Policy", true, volume, issue, page)
+        located(
+            article(Some("A paper"), "Coleman, Anna", year),
+            "Journal of Health Policy",
+            true,
+            volume,
+            issue,
+            page,
+        )
     };
     let abbr = located(article(None, "", 2015), "J Health Policy", false, "29", "1", "75-91");
     assert_apart(abbr.clone(), full(2016, "29", "1", "75-91"));
@@ -252,16 +272,44 @@ fn locator_rule_needs_the_same_year_volume_first_page_and_issue() {
 
 #[test]
 fn locator_rule_does_not_apply_when_both_have_titles() {
-    let a = located(article(Some("One paper"), "Smith, John", 2015), "J Health Policy", false, "29", "1", "75");
-    let b = located(article(Some("Other paper"), "Smith, John", 2015), "Journal of Health Policy", true, "29", "1", "75");
+    let a = located(
+        article(Some("One paper"), "Smith, John", 2015),
+        "J Health Policy",
+        false,
+        "29",
+        "1",
+        "75",
+    );
+    let b = located(
+        article(Some("Other paper"), "Smith, John", 2015),
+        "Journal of Health Policy",
+        true,
+        "29",
+        "1",
+        "75",
+    );
     assert_apart(a, b);
 }
 
 #[test]
 fn an_untitled_record_matching_two_different_papers_is_left_alone() {
     let abbr = located(article(None, "", 2015), "J Health Policy", false, "29", "1", "75");
-    let one = located(article(Some("One paper"), "Smith, John", 2015), "Journal of Health Policy", true, "29", "1", "75");
-    let two = located(article(Some("Other paper"), "Jones, Mary", 2015), "Journal of Health Policy", true, "29", "1", "75");
+    let one = located(
+        article(Some("One paper"), "Smith, John", 2015),
+        "Journal of Health Policy",
+        true,
+        "29",
+        "1",
+        "75",
+    );
+    let two = located(
+        article(Some("Other paper"), "Jones, Mary", 2015),
+        "Journal of Health Policy",
+        true,
+        "29",
+        "1",
+        "75",
+    );
     let (out, report) = run(vec![abbr], vec![one, two]);
     assert_eq!(out.len(), 3, "{report}");
     assert!(report.clusters.is_empty());
@@ -286,7 +334,9 @@ fn bvs_like() -> Record {
         located(article(None, "", 2015), "J Health Organ Manag", false, "29", "1", "75-91"),
         "25735554",
     );
-    r.abstract_text = Some("PURPOSE: To explore. DESIGN/METHODOLOGY/APPROACH: Case studies. FINDINGS: Two.".into());
+    r.abstract_text = Some(
+        "PURPOSE: To explore. DESIGN/METHODOLOGY/APPROACH: Case studies. FINDINGS: Two.".into(),
+    );
     r.keyword = vec!["Leadership".into(), "State Medicine/organization & administration".into()];
     r.language = Some("en".into());
     r.extra.insert("database".into(), "MEDLINE".into());
@@ -363,7 +413,9 @@ fn assert_merged_all(records: Vec<Record>) -> Record {
 #[test]
 fn structured_abstract_wins_over_a_longer_plain_one() {
     let mut a = with_doi(article(Some("T"), "Smith, John", 2015), "10.1/x");
-    a.abstract_text = Some("A long plain abstract that goes on and on about the study without any headings.".into());
+    a.abstract_text = Some(
+        "A long plain abstract that goes on and on about the study without any headings.".into(),
+    );
     let mut b = with_doi(article(Some("T"), "Smith, John", 2015), "10.1/x");
     b.abstract_text = Some("OBJECTIVES: Short. METHODS: Shorter.".into());
     let m = assert_merged_all(vec![a, b]);
@@ -403,8 +455,16 @@ fn most_precise_date_is_kept_and_a_contradicting_one_set_aside() {
 fn report_names_every_member_and_the_rule() {
     let (_, report) = run(vec![bvs_like()], vec![cnki_like()]);
     let text = report.to_string();
-    assert!(text.starts_with("dedup: 2 records in, 1 out; 1 cluster merged 2 records; 0 matches refused"), "{text}");
-    assert!(text.contains("a.txt #1: (no title); J Health Organ Manag 2015;29(1):75-91 pmid:25735554"), "{text}");
+    assert!(
+        text.starts_with(
+            "dedup: 2 records in, 1 out; 1 cluster merged 2 records; 0 matches refused"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("a.txt #1: (no title); J Health Organ Manag 2015;29(1):75-91 pmid:25735554"),
+        "{text}"
+    );
     assert!(text.contains("b.txt related [1]: \"Leadership for health commissioning in the new NHS\" Coleman et al."), "{text}");
     assert!(
         text.contains("why: a.txt #1 = b.txt related [1]: same journal+year+volume+page (J Health Organ Manag = JOURNAL OF HEALTH ORGANIZATION AND MANAGEMENT, 2015, volume 29, first page 75)"),
@@ -428,7 +488,14 @@ fn generated(n: usize) -> Vec<Record> {
             );
             r.doi = Some(format!("10.1000/j.{k}"));
             r.pmid = Some(format!("{}", 1_000_000 + k));
-            located(r, &format!("Journal of Topic {}", k % 500), true, &k.to_string(), "1", &format!("{}-{}", k % 300 + 1, k % 300 + 9))
+            located(
+                r,
+                &format!("Journal of Topic {}", k % 500),
+                true,
+                &k.to_string(),
+                "1",
+                &format!("{}-{}", k % 300 + 1, k % 300 + 9),
+            )
         };
         if i % 10 == 9 {
             let mut copy = original(base + 8);
