@@ -336,7 +336,11 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
         let provenance: Vec<String> = members.iter().map(Member::name).collect();
         let records: Vec<Record> = taken.into_iter().map(|(_, e)| e.rec).collect();
         let mut merged = merge(records);
-        merged.extra.insert("merged-from".to_owned(), provenance.join("; "));
+        // A source that was itself merged before keeps its provenance, after this one.
+        let earlier = merged.extra.insert("merged-from".to_owned(), provenance.join("; "));
+        if let Some(earlier) = earlier {
+            merged.push_extra("merged-from", &earlier);
+        }
         out.push(merged);
         clusters.push(Cluster { members, links: cluster_links });
     }
@@ -393,10 +397,7 @@ impl Keys {
         journals.dedup();
         Keys {
             doi: rec.doi.as_deref().and_then(doi_key),
-            pmid: rec.pmid.as_deref().and_then(clean_pmid).map(|p| {
-                let p = p.trim_start_matches('0');
-                p.to_owned()
-            }),
+            pmid: rec.pmid.as_deref().and_then(pmid_key),
             has_title: !titles.is_empty(),
             titles,
             year: rec.year(),
@@ -409,9 +410,40 @@ impl Keys {
     }
 }
 
-/// A DOI compared case-insensitively, without resolver prefix.
+/// A DOI compared case-insensitively, without resolver prefix, percent-escapes of a DOI
+/// copied from a URL decoded (`%2F` = `/`).
 pub fn doi_key(doi: &str) -> Option<String> {
-    clean_doi(doi).map(|d| d.to_lowercase())
+    let doi = if doi.contains('%') { percent_decode(doi) } else { doi.to_owned() };
+    clean_doi(&doi).map(|d| d.to_lowercase())
+}
+
+/// A PMID as digits without leading zeros; `None` for none or zero.
+fn pmid_key(pmid: &str) -> Option<String> {
+    let digits = clean_pmid(pmid)?;
+    let key = digits.trim_start_matches('0');
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+/// `%XX` escapes decoded; an escape that is not valid UTF-8 once decoded leaves the text
+/// as it was.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// A title folded for comparison: Unicode compatibility forms folded (full-width letters,
@@ -420,6 +452,16 @@ pub fn doi_key(doi: &str) -> Option<String> {
 /// that two Chinese titles compare by their characters.
 pub fn title_key(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
+    if title.is_ascii() {
+        // The common case, without the cost of normalisation.
+        out.extend(
+            title
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return out;
+    }
     for c in title.nfkc() {
         if is_cjk(c) {
             if c.is_alphanumeric() {

@@ -83,6 +83,13 @@ fn same_doi_merges_whatever_the_case_and_resolver_prefix() {
     assert_eq!(m.extra.get("merged-title").map(String::as_str), Some("Another"));
 }
 
+#[test]
+fn doi_copied_from_a_url_with_percent_escapes_matches() {
+    let a = with_doi(article(Some("A"), "Smith, John", 2015), "https://doi.org/10.1002%2Fhpm.2297");
+    let b = with_doi(article(Some("B"), "Doe, Jane", 2016), "doi:10.1002/HPM.2297");
+    assert_merged(a, b, Rule::Doi);
+}
+
 // ---- rule 2: PMID ---------------------------------------------------------------------
 
 #[test]
@@ -94,6 +101,17 @@ fn same_pmid_merges() {
     );
     let m = assert_merged(a, b, Rule::Pmid);
     assert_eq!(m.title.as_deref(), Some("Leadership for health commissioning"));
+}
+
+#[test]
+fn pmids_compare_without_leading_zeros_and_zero_is_no_pmid() {
+    let a = with_pmid(article(Some("A"), "Smith, John", 2015), "PMID: 0123");
+    let b = with_pmid(article(Some("B"), "Doe, Jane", 2016), "123");
+    assert_merged(a, b, Rule::Pmid);
+    assert_apart(
+        with_pmid(article(Some("A"), "Smith, John", 2015), "0"),
+        with_pmid(article(Some("B"), "Doe, Jane", 2016), "000"),
+    );
 }
 
 // ---- rule 3: title + year + first author ------------------------------------------------
