@@ -245,52 +245,22 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
     }
     let n = entries.len();
     let keys: Vec<Keys> = entries.iter().map(|e| Keys::of(&e.rec)).collect();
-    let mut uf = UnionFind::new(&keys);
-    let mut links: Vec<(usize, usize, Rule, String)> = Vec::new();
-    let mut refusals: Vec<(usize, usize, Rule, String)> = Vec::new();
+    let Clustering { mut uf, links, refusals } = cluster(&entries, &keys, options);
 
-    if options.by_doi {
-        let index = group_by(&keys, |k| k.doi.clone().into_iter().collect());
-        join_groups(&mut uf, index, Rule::Doi, &mut links, &mut refusals, |k| format!("doi {k}"));
-    }
-    if options.by_pmid {
-        let index = group_by(&keys, |k| k.pmid.clone().into_iter().collect());
-        join_groups(&mut uf, index, Rule::Pmid, &mut links, &mut refusals, |k| format!("pmid {k}"));
-    }
-    if options.by_title {
-        let index = group_by(&keys, |k| match (k.year, &k.author) {
-            (Some(year), Some(author)) => {
-                k.titles.iter().map(|t| (t.clone(), year, author.clone())).collect()
-            }
-            _ => Vec::new(),
-        });
-        join_groups(&mut uf, index, Rule::Title, &mut links, &mut refusals, |(_, year, author)| {
-            format!("title, {year}, {author}")
-        });
-    }
-    if options.by_locator {
-        join_by_locator(&entries, &keys, &mut uf, &mut links, &mut refusals);
-    }
-
-    // Members of each cluster, in input order.
+    // Members of each cluster, in input order, and the links that joined them.
     let mut members_of: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
         members_of.entry(uf.find(i)).or_default().push(i);
     }
-    let mut links_of: HashMap<usize, Vec<(usize, usize, Rule, String)>> = HashMap::new();
+    let mut links_of: HashMap<usize, Found> = HashMap::new();
     for link in links {
         links_of.entry(uf.find(link.0)).or_default().push(link);
     }
-    let member_of = |i: usize, entries: &[Entry]| Member {
-        source: names[entries[i].source].clone(),
-        label: entries[i].label.clone(),
-        summary: summary(&entries[i].rec),
-    };
-    let report_refusals = refusals
+    let refusals = refusals
         .into_iter()
         .map(|(a, b, rule, reason)| Refusal {
-            a: member_of(a, &entries),
-            b: member_of(b, &entries),
+            a: entries[a].member(&names),
+            b: entries[b].member(&names),
             rule,
             reason,
         })
@@ -305,27 +275,18 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
         if group.first() != Some(&i) {
             continue;
         }
-        if group.len() == 1 {
-            if let Some(entry) = slots[i].take() {
-                out.push(entry.rec);
-            }
-            continue;
-        }
         let mut taken: Vec<(usize, Entry)> =
             group.iter().filter_map(|&j| slots[j].take().map(|e| (j, e))).collect();
+        if taken.len() == 1 {
+            out.extend(taken.pop().map(|(_, e)| e.rec));
+            continue;
+        }
         // Most complete first; ties keep input order (the sort is stable).
         taken.sort_by_key(|(_, e)| std::cmp::Reverse(completeness(&e.rec)));
         let position: HashMap<usize, usize> =
             taken.iter().enumerate().map(|(p, (j, _))| (*j, p)).collect();
-        let members: Vec<Member> = taken
-            .iter()
-            .map(|(_, e)| Member {
-                source: names[e.source].clone(),
-                label: e.label.clone(),
-                summary: summary(&e.rec),
-            })
-            .collect();
-        let cluster_links = links_of
+        let members: Vec<Member> = taken.iter().map(|(_, e)| e.member(&names)).collect();
+        let links = links_of
             .remove(&root)
             .unwrap_or_default()
             .into_iter()
@@ -334,26 +295,36 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
             })
             .collect();
         let provenance: Vec<String> = members.iter().map(Member::name).collect();
-        let records: Vec<Record> = taken.into_iter().map(|(_, e)| e.rec).collect();
-        let mut merged = merge(records);
+        let mut merged = merge(taken.into_iter().map(|(_, e)| e.rec).collect());
         // A source that was itself merged before keeps its provenance, after this one.
         let earlier = merged.extra.insert("merged-from".to_owned(), provenance.join("; "));
         if let Some(earlier) = earlier {
             merged.push_extra("merged-from", &earlier);
         }
         out.push(merged);
-        clusters.push(Cluster { members, links: cluster_links });
+        clusters.push(Cluster { members, links });
     }
-    let report =
-        Report { records_in: n, records_out: out.len(), clusters, refusals: report_refusals };
+    let report = Report { records_in: n, records_out: out.len(), clusters, refusals };
     (out, report)
 }
 
 /// A record with where it came from.
 struct Entry {
+    /// Index of its source.
     source: usize,
+    /// `#3`, `related [2]`.
     label: String,
     rec: Record,
+}
+
+impl Entry {
+    fn member(&self, names: &[String]) -> Member {
+        Member {
+            source: names.get(self.source).cloned().unwrap_or_default(),
+            label: self.label.clone(),
+            summary: summary(&self.rec),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -642,6 +613,43 @@ impl UnionFind {
     }
 }
 
+/// The outcome of the rules: the clusters, the links that made them (record indices, rule,
+/// shared value) and the matches refused.
+struct Clustering {
+    uf: UnionFind,
+    links: Found,
+    refusals: Found,
+}
+
+/// Applies the rules in order — DOI, PMID, title, locator — each through its index.
+fn cluster(entries: &[Entry], keys: &[Keys], options: &DedupOptions) -> Clustering {
+    let mut uf = UnionFind::new(keys);
+    let (mut links, mut refusals) = (Vec::new(), Vec::new());
+    if options.by_doi {
+        let index = group_by(keys, |k| k.doi.clone().into_iter().collect());
+        join_groups(&mut uf, index, Rule::Doi, &mut links, &mut refusals, |k| format!("doi {k}"));
+    }
+    if options.by_pmid {
+        let index = group_by(keys, |k| k.pmid.clone().into_iter().collect());
+        join_groups(&mut uf, index, Rule::Pmid, &mut links, &mut refusals, |k| format!("pmid {k}"));
+    }
+    if options.by_title {
+        let index = group_by(keys, |k| match (k.year, &k.author) {
+            (Some(year), Some(author)) => {
+                k.titles.iter().map(|t| (t.clone(), year, author.clone())).collect()
+            }
+            _ => Vec::new(),
+        });
+        join_groups(&mut uf, index, Rule::Title, &mut links, &mut refusals, |(_, year, author)| {
+            format!("title, {year}, {author}")
+        });
+    }
+    if options.by_locator {
+        join_by_locator(entries, keys, &mut uf, &mut links, &mut refusals);
+    }
+    Clustering { uf, links, refusals }
+}
+
 /// Record indices by key, each group in input order; groups in order of first appearance
 /// so that the outcome never depends on hash order.
 fn group_by<K: std::hash::Hash + Eq + Clone>(
@@ -669,6 +677,7 @@ fn group_by<K: std::hash::Hash + Eq + Clone>(
 /// groups whose records carry conflicting identifiers have more than one.
 const MAX_TRIES: usize = 8;
 
+/// Matches found: two record indices, the rule, and the shared value or refusal reason.
 type Found = Vec<(usize, usize, Rule, String)>;
 
 /// Joins the records of each group: each record joins the first cluster of the group it
