@@ -910,10 +910,10 @@ fn merge(records: Vec<Record>) -> Record {
         original_date: m.date("original-date", |r| &r.original_date),
         accessed: m.date("accessed", |r| &r.accessed),
         event_date: m.date("event-date", |r| &r.event_date),
-        doi: m.text("DOI", |r| &r.doi, |a, b| doi_key(a) == doi_key(b)),
+        doi: m.identifier("DOI", |r| &r.doi, doi_key),
         isbn: union_list(records.iter().map(|r| &r.isbn)),
         issn: union_list(records.iter().map(|r| &r.issn)),
-        pmid: m.text("PMID", |r| &r.pmid, |a, b| clean_pmid(a) == clean_pmid(b)),
+        pmid: m.identifier("PMID", |r| &r.pmid, pmid_key),
         pmcid: m.text("PMCID", |r| &r.pmcid, same_text),
         url: m.text("URL", |r| &r.url, |a, b| a.trim() == b.trim()),
         archive: m.text("archive", |r| &r.archive, same_text),
@@ -985,6 +985,19 @@ impl Merger<'_> {
     ) -> Option<String> {
         let values = self.texts(get);
         self.choose(field, values, 0, same)
+    }
+
+    /// An identifier: the first value that is a valid one (`key` gives its normalised
+    /// form); the clustering saw to it that the valid values agree.
+    fn identifier(
+        &mut self,
+        field: &str,
+        get: impl Fn(&Record) -> &Option<String>,
+        key: fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        let values = self.texts(get);
+        let best = values.iter().position(|v| key(v).is_some()).unwrap_or(0);
+        self.choose(field, values, best, |a, b| key(a) == key(b))
     }
 
     /// A volume or issue: the first value, in a form without leading zeros when another

@@ -552,3 +552,80 @@ fn twenty_thousand_generated_records_with_a_tenth_duplicated() {
     assert_eq!(report.clusters.len(), 2_000);
     assert!(report.refusals.is_empty());
 }
+
+// ---- properties -------------------------------------------------------------------------
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Small value pools so that records collide often, odd text included.
+    fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop::sample::select(pool).prop_map(str::to_owned))
+    }
+
+    fn record() -> impl Strategy<Value = Record> {
+        (
+            (
+                pick(&["A study", "a STUDY!", "卫生政策", "", "Ünïcode tïtle", "\u{a0}"]),
+                pick(&["Smith, John", "Smith, J", "王小明", "Jones, Mary"]),
+                prop::option::of(2014..2017i32),
+                pick(&["10.1/x", "https://doi.org/10.1/X", "10.1/y", "doi:", "10.1%2Fx"]),
+                pick(&["1", "01", "2", "0", "PMID: 3"]),
+            ),
+            (
+                pick(&["J Health Policy", "JOURNAL OF HEALTH POLICY", "J Health", "(Oxf)", "&"]),
+                pick(&["29", "029", "30", ""]),
+                pick(&["1", "(01)", "2", "Suppl 1"]),
+                pick(&["75-91", "75", " - ", "e1", "—"]),
+                any::<bool>(),
+            ),
+        )
+            .prop_map(
+                |((title, author, year, doi, pmid), (journal, volume, issue, page, related))| {
+                    Record {
+                        title,
+                        author: author.map(|a| vec![Person::parse(&a)]).unwrap_or_default(),
+                        issued: year.map(|y| Date::ymd(y, None, None)),
+                        doi,
+                        pmid,
+                        container_title: journal,
+                        volume,
+                        issue,
+                        page,
+                        related_to: related.then(|| "page".to_owned()),
+                        ..Record::default()
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Never panics; every record is accounted for; no merged record holds two DOIs or
+        /// two PMIDs (a set-aside `merged-DOI`/`merged-PMID` would mean one did).
+        #[test]
+        fn clusters_account_for_every_record_and_never_mix_ids(
+            a in prop::collection::vec(record(), 0..12),
+            b in prop::collection::vec(record(), 0..12),
+        ) {
+            let n = a.len() + b.len();
+            let (out, report) = run(a, b);
+            let merged: usize = report.clusters.iter().map(|c| c.members.len() - 1).sum();
+            prop_assert_eq!(out.len() + merged, n);
+            prop_assert_eq!(report.records_out, out.len());
+            // Only values that are no identifier at all (`doi:`, `0`) may be set aside.
+            for r in &out {
+                let aside = |name: &str| r.extra.get(name).map(|v| v.lines().map(str::to_owned).collect::<Vec<_>>()).unwrap_or_default();
+                for v in aside("merged-DOI") {
+                    prop_assert!(bibconv::dedup::doi_key(&v).is_none(), "{:#?}\n{}", r, report);
+                }
+                for v in aside("merged-PMID") {
+                    prop_assert!(v.chars().all(|c| !c.is_ascii_digit() || c == '0'), "{:#?}\n{}", r, report);
+                }
+            }
+            let _ = report.to_string();
+        }
+    }
+}
