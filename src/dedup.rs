@@ -106,8 +106,10 @@ impl fmt::Display for Rule {
 pub struct Member {
     /// The source's name.
     pub source: String,
-    /// Where in the source: `#3` for the source's third own record, `related [2]` for the
-    /// second related record it lists.
+    /// Where in the source: `#3` for the third record read from it that is not a related
+    /// record, `related [2]` for the second related record (CNKI's `[2]`). These count the
+    /// records read, not the numbers a listing prints, which can skip (`10.`, `12.`): the
+    /// summary tells which record it is.
     pub label: String,
     /// A one-line description: title (or journal citation), first author, year, ids.
     pub summary: String,
@@ -129,7 +131,8 @@ pub struct Link {
     pub b: usize,
     /// The rule that matched.
     pub rule: Rule,
-    /// The shared value (`doi 10.1177/…`, `J Health Organ Manag = JOURNAL OF …, 2015, 29, 75`).
+    /// The shared values (`doi 10.1177/…`, `year 2015, first author coleman`,
+    /// `J Health Organ Manag = JOURNAL OF …, 2015, volume 29, first page 75`).
     pub detail: String,
 }
 
@@ -641,7 +644,7 @@ fn cluster(entries: &[Entry], keys: &[Keys], options: &DedupOptions) -> Clusteri
             _ => Vec::new(),
         });
         join_groups(&mut uf, index, Rule::Title, &mut links, &mut refusals, |(_, year, author)| {
-            format!("title, {year}, {author}")
+            format!("year {year}, first author {author}")
         });
     }
     if options.by_locator {
