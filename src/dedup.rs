@@ -629,19 +629,17 @@ fn cluster(entries: &[Entry], keys: &[Keys], options: &DedupOptions) -> Clusteri
     let mut uf = UnionFind::new(keys);
     let (mut links, mut refusals) = (Vec::new(), Vec::new());
     if options.by_doi {
-        let index = group_by(keys, |k| k.doi.clone().into_iter().collect());
+        let index = group_by(keys, |k| k.doi.as_deref());
         join_groups(&mut uf, index, Rule::Doi, &mut links, &mut refusals, |k| format!("doi {k}"));
     }
     if options.by_pmid {
-        let index = group_by(keys, |k| k.pmid.clone().into_iter().collect());
+        let index = group_by(keys, |k| k.pmid.as_deref());
         join_groups(&mut uf, index, Rule::Pmid, &mut links, &mut refusals, |k| format!("pmid {k}"));
     }
     if options.by_title {
-        let index = group_by(keys, |k| match (k.year, &k.author) {
-            (Some(year), Some(author)) => {
-                k.titles.iter().map(|t| (t.clone(), year, author.clone())).collect()
-            }
-            _ => Vec::new(),
+        let index = group_by(keys, |k| {
+            let (year, author) = (k.year, k.author.as_deref());
+            k.titles.iter().filter_map(move |t| Some((t.as_str(), year?, author?)))
         });
         join_groups(&mut uf, index, Rule::Title, &mut links, &mut refusals, |(_, year, author)| {
             format!("year {year}, first author {author}")
@@ -654,17 +652,23 @@ fn cluster(entries: &[Entry], keys: &[Keys], options: &DedupOptions) -> Clusteri
 }
 
 /// Record indices by key, each group in input order; groups in order of first appearance
-/// so that the outcome never depends on hash order.
-fn group_by<K: std::hash::Hash + Eq + Clone>(
-    keys: &[Keys],
-    key_of: impl Fn(&Keys) -> Vec<K>,
+/// so that the outcome never depends on hash order. Keys borrow from `keys`, and a key met
+/// once costs no allocation of its own.
+fn group_by<'k, K: std::hash::Hash + Eq + Copy, I: IntoIterator<Item = K>>(
+    keys: &'k [Keys],
+    key_of: impl Fn(&'k Keys) -> I,
 ) -> Vec<(K, Vec<usize>)> {
-    let mut slot: HashMap<K, usize> = HashMap::new();
+    // Key → (first record, group index once a second record shares it).
+    let mut slot: HashMap<K, (usize, Option<usize>)> = HashMap::with_capacity(keys.len());
     let mut groups: Vec<(K, Vec<usize>)> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         for key in key_of(k) {
-            let g = *slot.entry(key.clone()).or_insert_with(|| {
-                groups.push((key, Vec::new()));
+            let entry = slot.entry(key).or_insert((i, None));
+            if entry.0 == i {
+                continue;
+            }
+            let g = *entry.1.get_or_insert_with(|| {
+                groups.push((key, vec![entry.0]));
                 groups.len() - 1
             });
             if groups[g].1.last() != Some(&i) {
@@ -672,7 +676,6 @@ fn group_by<K: std::hash::Hash + Eq + Clone>(
             }
         }
     }
-    groups.retain(|(_, members)| members.len() > 1);
     groups
 }
 
@@ -737,27 +740,8 @@ fn join_by_locator(
     links: &mut Found,
     refusals: &mut Found,
 ) {
-    type LocatorKey = (i32, String, String, char);
-    let locator_keys = |k: &Keys| -> Vec<LocatorKey> {
-        let (Some(year), Some(volume), Some(page)) = (k.year, &k.volume, &k.first_page) else {
-            return Vec::new();
-        };
-        let mut out: Vec<LocatorKey> = k
-            .journals
-            .iter()
-            .filter_map(|words| words.first()?.chars().next())
-            .map(|c| (year, volume.clone(), page.clone(), c))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    };
-    let mut index: HashMap<LocatorKey, Vec<usize>> = HashMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        for key in locator_keys(k) {
-            index.entry(key).or_default().push(i);
-        }
-    }
+    let groups = group_by(keys, locator_keys);
+    let index: HashMap<_, &[usize]> = groups.iter().map(|(k, g)| (*k, g.as_slice())).collect();
     for (u, ku) in keys.iter().enumerate() {
         if ku.has_title {
             continue;
@@ -765,7 +749,7 @@ fn join_by_locator(
         // Candidates in input order, each with the journal names that matched.
         let mut candidates: Vec<(usize, String)> = Vec::new();
         for key in locator_keys(ku) {
-            for &c in index.get(&key).map(Vec::as_slice).unwrap_or_default() {
+            for &c in index.get(&key).copied().unwrap_or_default() {
                 if c == u || candidates.iter().any(|(d, _)| *d == c) {
                     continue;
                 }
@@ -817,6 +801,19 @@ fn join_by_locator(
             }
         }
     }
+}
+
+/// Rule 4's index keys: (year, volume, first page, first letter of the journal's first
+/// significant word), one per journal name the record gives.
+fn locator_keys(k: &Keys) -> Vec<(i32, &str, &str, char)> {
+    let (Some(year), Some(volume), Some(page)) = (k.year, &k.volume, &k.first_page) else {
+        return Vec::new();
+    };
+    k.journals
+        .iter()
+        .filter_map(|words| words.first()?.chars().next())
+        .map(|c| (year, volume.as_str(), page.as_str(), c))
+        .collect()
 }
 
 /// `J Health Organ Manag = JOURNAL OF …, 2015, volume 29, first page 75` when the two
