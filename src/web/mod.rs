@@ -23,3 +23,4 @@ const LAYOUTS: &[(InputFormat, Matcher)] = &[
 pub fn detect(src: &str) -> Option<InputFormat> {
     LAYOUTS.iter().find(|(_, matches)| matches(src)).map(|(format, _)| *format)
 }
+mod labels;
