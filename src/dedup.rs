@@ -107,9 +107,10 @@ pub struct Member {
     /// The source's name.
     pub source: String,
     /// Where in the source: `#3` for the third record read from it that is not a related
-    /// record, `related [2]` for the second related record (CNKI's `[2]`). These count the
-    /// records read, not the numbers a listing prints, which can skip (`10.`, `12.`): the
-    /// summary tells which record it is.
+    /// record, `related [2]` for the second related record (CNKI's `[2]`), `reference [4]`
+    /// for the fourth of a list whose records have `extra["relation"]` = `reference`. These
+    /// count the records read, not the numbers a listing prints, which can skip (`10.`,
+    /// `12.`): the summary tells which record it is.
     pub label: String,
     /// A one-line description: title (or journal citation), first author, year, ids.
     pub summary: String,
@@ -234,14 +235,20 @@ pub fn dedup(sources: Vec<Source>, options: &DedupOptions) -> (Vec<Record>, Repo
     let mut names = Vec::with_capacity(sources.len());
     for (s, source) in sources.into_iter().enumerate() {
         names.push(source.name);
-        let (mut own, mut related) = (0, 0);
+        // A count per list: own records, and each list of related records a page gives
+        // (`extra["relation"]`: CNKI's related papers, references, citing papers).
+        let mut counts: HashMap<String, usize> = HashMap::new();
         for rec in source.records {
-            let label = if rec.related_to.is_some() {
-                related += 1;
-                format!("related [{related}]")
+            let list = match &rec.related_to {
+                None => "#".to_owned(),
+                Some(_) => rec.extra.get("relation").cloned().unwrap_or_else(|| "related".into()),
+            };
+            let count = counts.entry(list.clone()).or_default();
+            *count += 1;
+            let label = if rec.related_to.is_none() {
+                format!("#{count}")
             } else {
-                own += 1;
-                format!("#{own}")
+                format!("{list} [{count}]")
             };
             entries.push(Entry { source: s, label, rec });
         }
@@ -929,6 +936,11 @@ fn merge(records: Vec<Record>) -> Record {
     // line), then what the merge set aside.
     for r in &records {
         for (name, value) in &r.extra {
+            // Which page list a related record came from (CNKI's `relation`) does not
+            // describe a record that is no longer related; `merged-from` still tells it.
+            if name == "relation" && r.related_to.is_some() && merged.related_to.is_none() {
+                continue;
+            }
             merged.push_extra(name, value);
         }
     }

@@ -629,3 +629,28 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn labels_count_own_records_and_each_related_list_apart() {
+    let own = |t: &str| article(Some(t), "Smith, John", 2015);
+    let related = |t: &str, relation: Option<&str>| {
+        let mut r = own(t);
+        r.related_to = Some("The page".into());
+        if let Some(relation) = relation {
+            r.extra.insert("relation".into(), relation.into());
+        }
+        r
+    };
+    // Each title appears twice so that every record lands in a cluster.
+    let page =
+        vec![own("A"), related("B", None), related("C", Some("reference")), related("D", None)];
+    let other = vec![own("B"), own("C"), own("D"), own("A")];
+    let (_, report) = run(page, other);
+    let names: Vec<String> =
+        report.clusters.iter().flat_map(|c| c.members.iter().map(|m| m.name())).collect();
+    for expected in
+        ["a.txt #1", "a.txt related [1]", "a.txt reference [1]", "a.txt related [2]", "b.txt #4"]
+    {
+        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+    }
+}
