@@ -785,9 +785,9 @@ fn join_by_locator(
                 other,
                 Rule::Locator,
                 format!(
-                    "ambiguous: {} {} also matches, with another title",
-                    entries[first].label,
-                    short_title(&entries[first].rec)
+                    "ambiguous: it matches papers with different titles ({} / {})",
+                    short_title(&entries[first].rec),
+                    short_title(&entries[other].rec)
                 ),
             ));
             continue;
