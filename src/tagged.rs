@@ -75,11 +75,12 @@ fn ris_line(i: &str) -> IResult<&str, (&str, &str)> {
 }
 
 /// `PMID- value`, `AU  - value` (MEDLINE): a letter and up to three letters or digits,
-/// padding spaces, `-`, value.
-fn medline_line(i: &str) -> IResult<&str, (&str, &str)> {
+/// padding spaces, `-`, then the rest of the line (the space after the dash is checked by
+/// [`medline_tag_line`]).
+fn medline_line(i: &str) -> IResult<&str, (&str, &str, &str)> {
     let tag = recognize(pair(satisfy(upper), take_while_m_n(0, 3, upper_or_digit)));
     let pad = take_while_m_n(0, 3, |c| c == ' ');
-    (tag, pad, dash_value).map(|(tag, _, value)| (tag, value)).parse(i)
+    (tag, pad, preceded(char('-'), rest)).parse(i)
 }
 
 /// Reads a RIS tag line, or `None` when the line is not one (a continuation line, junk).
@@ -89,11 +90,14 @@ pub(crate) fn ris_tag_line(line: &str) -> Option<TagLine<'_>> {
 }
 
 /// Reads a MEDLINE tag line, or `None` when the line is not one (a continuation line).
+/// The space after the dash may be missing when the tag and its padding take the usual four
+/// columns (`PMID-22664238`).
 pub(crate) fn medline_tag_line(line: &str) -> Option<TagLine<'_>> {
     let line = line.trim_end();
-    let (_, (tag, value)) = medline_line(line).ok()?;
-    // `tag` plus padding is four characters in real files; a longer run is prose.
-    Some(TagLine { tag, value: value.trim() })
+    let (_, (tag, pad, value)) = medline_line(line).ok()?;
+    let aligned = tag.len() + pad.len() == 4;
+    (value.is_empty() || value.starts_with(' ') || aligned)
+        .then(|| TagLine { tag, value: value.trim() })
 }
 
 #[cfg(test)]
@@ -155,7 +159,10 @@ mod tests {
     medline_ok!(medline_three_letters, "FAU - Long, Vicky", "FAU", "Long, Vicky");
     medline_ok!(medline_empty, "CI  -", "CI", "");
     medline_no!(medline_continuation, "      girl in early twentieth-century Britain.");
+    medline_ok!(medline_no_space_aligned, "PMID-22664238", "PMID", "22664238");
+    medline_ok!(medline_no_space_padded, "TI  -A title", "TI", "A title");
     medline_no!(medline_prose, "Lorem ipsum - dolor");
+    medline_no!(medline_hyphenated_word, "HIV-positive patients");
 
     #[test]
     fn lines_split_at_every_terminator() {
