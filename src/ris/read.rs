@@ -7,7 +7,8 @@
 //!
 //! Decisions:
 //! - Continuation lines are joined to the previous value with a space (hard-wrapped
-//!   abstracts); under `KW` each line is a keyword of its own, as in Zotero.
+//!   abstracts), with a line break under `N1` (notes keep their lists); under `KW` each
+//!   line is a keyword of its own, as in Zotero.
 //! - `AU  - Family, Given`; a name without a comma is one word (a family name) or, when it
 //!   has several words, a literal (an organisation), as Zotero reads it.
 //! - `M2  - name: value` lines (what our writer and Zotero's Extra use) go back to their
@@ -130,7 +131,8 @@ impl<'a> Fields<'_, 'a> {
         for (i, f) in self.fields.iter().enumerate() {
             if !self.used[i] && tags.contains(&f.tag) {
                 self.used[i] = true;
-                let value = join(&f.parts);
+                // Notes are free-form: their line structure (lists) is kept.
+                let value = join(&f.parts, if f.tag == "N1" { "\n" } else { " " });
                 if !value.is_empty() {
                     out.push((f.tag, value));
                 }
@@ -168,12 +170,12 @@ impl<'a> Fields<'_, 'a> {
     }
 }
 
-/// Joins a value's lines with single spaces.
-fn join(parts: &[&str]) -> String {
+/// Joins a value's lines with `sep`.
+fn join(parts: &[&str], sep: &str) -> String {
     let mut out = String::new();
     for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         if !out.is_empty() {
-            out.push(' ');
+            out.push_str(sep);
         }
         out.push_str(p);
     }
@@ -279,7 +281,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
     // Everything else, under its own tag.
     for (i, field) in raw.fields.iter().enumerate() {
         if !f.used[i] {
-            rec.push_extra(field.tag, &join(&field.parts));
+            rec.push_extra(field.tag, &join(&field.parts, " "));
         }
     }
     rec
