@@ -203,8 +203,9 @@ fn build(raw: &RawRecord<'_>) -> Record {
     // People.
     rec.author = people(f.take(&["AU", "A1"]));
     if book {
-        rec.editor = people(f.take(&["ED"]));
-        rec.collection_editor = people(f.take(&["A2", "A3"]));
+        // Zotero: `A3` of a book is its editor, `A2` its series editor.
+        rec.editor = people(f.take(&["ED", "A3"]));
+        rec.collection_editor = people(f.take(&["A2"]));
     } else {
         rec.editor = people(f.take(&["A2", "ED"]));
         rec.collection_editor = people(f.take(&["A3"]));
@@ -223,8 +224,10 @@ fn build(raw: &RawRecord<'_>) -> Record {
     let edition = f.pick(&mut rec, &["ET"]);
     set(&mut rec.edition, edition);
     read_pages(&mut f, &mut rec);
-    if matches!(rec.kind, Kind::Report | Kind::Patent | Kind::Bill | Kind::Hearing | Kind::Standard)
-    {
+    if matches!(
+        rec.kind,
+        Kind::Report | Kind::Patent | Kind::Bill | Kind::Hearing | Kind::Legislation | Kind::Standard
+    ) {
         let number = f.pick(&mut rec, &["M1"]);
         set(&mut rec.number, number);
     }
@@ -427,6 +430,12 @@ fn read_pages(f: &mut Fields<'_, '_>, rec: &mut Record) {
 
 fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
     for (tag, value) in f.take(&["SN"]) {
+        // Zotero writes report and patent numbers as `SN`.
+        let numbered = matches!(rec.kind, Kind::Report | Kind::Patent);
+        if numbered && rec.number.is_none() && !is_standard_number(&value) {
+            rec.number = Some(value);
+            continue;
+        }
         for piece in value.split([';', ',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
             // `1932-6208 (electronic)`: the qualifier is not part of the number.
             let number = piece.split('(').next().unwrap_or(piece).trim();
@@ -475,6 +484,12 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
             _ => rec.push_extra(tag, &value),
         }
     }
+}
+
+/// True when `value` starts with an ISSN or ISBN.
+fn is_standard_number(value: &str) -> bool {
+    let first = value.split([';', ',', '(']).next().unwrap_or(value).trim();
+    clean_issn(first).is_some() || clean_isbn(first).is_some()
 }
 
 fn is_pubmed_name(s: &str) -> bool {

@@ -3,7 +3,7 @@
 //! - Fixed tag order: `TY` first, then titles, people, containers, dates, numbers,
 //!   identifiers, text, `M2` lines, `ID`, and `ER  - ` last.
 //! - Every value is on one line: line breaks and runs of white space are folded to one
-//!   space, so no value can start a new tag. A multi-line note is written as one `N1` per
+//!   space, so no value can start a new tag (an abstract's paragraph breaks are folded too). A multi-line note is written as one `N1` per
 //!   line (the reader joins them back with line breaks).
 //! - What RIS has no tag for (PMID, PMCID, CSL variables such as `original-title`, and every
 //!   [`Record::extra`] entry) is written as `M2  - name: value`: Zotero appends `M2` to the
@@ -34,7 +34,8 @@ pub fn write_entry(
     let book = is_book(rec.kind);
     w.people("AU", &rec.author, lost);
     w.people(if book { "ED" } else { "A2" }, &rec.editor, lost);
-    w.people("A3", &rec.collection_editor, lost);
+    // Zotero: `A2` of a book is its series editor, `A3` the series editor of the others.
+    w.people(if book { "A2" } else { "A3" }, &rec.collection_editor, lost);
     w.people("A4", &rec.translator, lost);
 
     if book {
@@ -70,9 +71,9 @@ pub fn write_entry(
     }
     w.opt("NV", &rec.number_of_volumes);
     w.opt("ET", &rec.edition);
-    let number_in_m1 = number_in_m1(rec.kind);
-    if number_in_m1 {
-        w.opt("M1", &rec.number);
+    let number_tag = number_tag(rec.kind);
+    if let Some(tag) = number_tag {
+        w.opt(tag, &rec.number);
     }
     let genre_in_m3 = genre_in_m3(rec.kind);
     if genre_in_m3 {
@@ -90,8 +91,15 @@ pub fn write_entry(
 
     w.opt("AB", &rec.abstract_text);
     for kw in &rec.keyword {
-        // `;` separates keywords when RIS is read: a keyword keeps it only by luck.
-        w.tag("KW", kw);
+        // RIS readers (Zotero's, ours) split a `KW` value at `;`: say so, and write the
+        // parts as they will be read.
+        let parts: Vec<&str> = kw.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+        if parts.len() > 1 {
+            lost.push(format!("keyword `{kw}` written as {} keywords", parts.len()));
+        }
+        for part in parts {
+            w.tag("KW", part);
+        }
     }
     w.opt("LA", &rec.language);
     w.opt("PB", &rec.publisher);
@@ -116,7 +124,8 @@ pub fn write_entry(
         w.m2("PMCID", pmcid);
     }
     for field in M2_TEXT {
-        let skip = (field.name == "number" && number_in_m1) || (field.name == "genre" && genre_in_m3);
+        let skip = (field.name == "number" && number_tag.is_some())
+            || (field.name == "genre" && genre_in_m3);
         if !skip && let Some(v) = (field.get)(rec) {
             w.m2(field.name, v);
         }
@@ -156,9 +165,14 @@ pub fn write_entry(
     w.out.push_str("ER  - \n");
 }
 
-/// Kinds whose number Zotero reads from `M1` (report, patent and bill numbers).
-fn number_in_m1(kind: Kind) -> bool {
-    matches!(kind, Kind::Report | Kind::Patent | Kind::Bill | Kind::Hearing | Kind::Standard)
+/// The tag Zotero reads a kind's number from: `SN` for report and patent numbers, `M1` for
+/// bill, hearing and public law numbers; `None` for the others.
+fn number_tag(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Report | Kind::Patent => Some("SN"),
+        Kind::Bill | Kind::Hearing | Kind::Legislation => Some("M1"),
+        _ => None,
+    }
 }
 
 /// Kinds whose `M3` Zotero reads as a type of work; for the others it reads a DOI there.
