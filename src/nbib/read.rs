@@ -273,7 +273,12 @@ fn read_article_id(rec: &mut Record, tag: &str, value: &str) {
         Some((id, kind)) => (id.trim(), kind.trim_end_matches(']').trim()),
         None => (value, ""),
     };
-    match kind {
+    // `doi:10.1016/…` without a bracketed type (seen in JabRef's test files) is a DOI too.
+    let bare_doi = kind.is_empty() && {
+        let lower = id.to_ascii_lowercase();
+        lower.starts_with("doi") || lower.starts_with("10.")
+    };
+    match if bare_doi { "doi" } else { kind } {
         "doi" => match clean_doi(id) {
             Some(doi) if rec.doi.is_none() => rec.doi = Some(doi),
             Some(doi) if rec.doi.as_deref() == Some(doi.as_str()) => {}

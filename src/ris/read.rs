@@ -350,23 +350,47 @@ fn people(values: Vec<(&str, String)>) -> Vec<Person> {
     values.iter().map(|(_, v)| ris_person(v)).filter(|p| !p.is_empty()).collect()
 }
 
-/// Issued date: `DA` beats `Y1` beats `PY`. A less precise date that agrees with the one
-/// used is dropped; one that disagrees is kept in `extra` under its tag.
+/// Issued date: `DA` beats `Y1` beats `PY`, among dates with a year; a better-ranked date
+/// without a year (`DA  - July` next to `PY  - 1948`) lends its month and day. A date that
+/// agrees with the one used is dropped; one that disagrees is kept in `extra` under its tag.
 fn read_dates(f: &mut Fields<'_, '_>, rec: &mut Record) {
+    let mut dated = Vec::new();
     for tag in ["DA", "Y1", "PY"] {
         for (tag, value) in f.take(&[tag]) {
-            let Some((date, info)) = ris_date(&value) else { continue };
-            match &rec.issued {
-                None => {
-                    rec.issued = Some(date);
-                    if let Some(info) = info {
-                        rec.push_extra("date-info", info);
-                    }
+            match ris_date(&value) {
+                Some((date, info)) => {
+                    let info = info.map(str::to_owned);
+                    dated.push((tag, value.clone(), date, info));
                 }
-                Some(issued) if agrees(issued, &date) => {}
-                Some(_) => rec.push_extra(tag, &value),
+                None => rec.push_extra(tag, &value),
             }
         }
+    }
+    let best = dated.iter().position(|(_, _, d, _)| d.year.is_some()).unwrap_or(0);
+    if let Some((_, _, date, info)) = dated.get(best) {
+        let mut issued = date.clone();
+        if let Some(info) = info {
+            rec.push_extra("date-info", info);
+        }
+        let mut lent = None;
+        for (i, (_, value, d, _)) in dated.iter().enumerate().take(best) {
+            let (Some(year), None, None) = (issued.year, issued.month, d.year) else { continue };
+            // Read the yearless text with the year added: `July` → `July 1948`.
+            let with_year = Date::parse(&format!("{} {year}", value.trim_matches('/')));
+            if let Some(m) = with_year.filter(|m| m.year == Some(year) && m.literal.is_none())
+                && m.month.is_some()
+            {
+                issued.month = m.month;
+                issued.day = m.day;
+                lent = Some(i);
+            }
+        }
+        for (i, (tag, value, d, _)) in dated.iter().enumerate() {
+            if i != best && Some(i) != lent && !agrees(&issued, d) {
+                rec.push_extra(tag, value);
+            }
+        }
+        rec.issued = Some(issued);
     }
     for (tag, value) in f.take(&["Y2"]) {
         match ris_date(&value) {
@@ -556,6 +580,14 @@ mod tests {
         assert_eq!(d("2001/09/01/Fall"), Some((Some(2001), Some(9), Some(1), Some("Fall".into()))));
         assert_eq!(d("///"), None);
         assert_eq!(d("2004"), Some((Some(2004), None, None, None)));
+    }
+
+    #[test]
+    fn a_month_without_year_borrows_the_year() {
+        let rec = one("TY  - JOUR\nPY  - 1948\nDA  - July\nTI  - x\nER  -\n");
+        let issued = rec.issued.unwrap();
+        assert_eq!((issued.year, issued.month), (Some(1948), Some(7)));
+        assert!(rec.extra.is_empty(), "{:?}", rec.extra);
     }
 
     #[test]
