@@ -102,8 +102,7 @@ fn bibtex_entries(text: &str) -> Vec<BTreeMap<String, String>> {
         let Some((_, body)) = chunk.split_once(['{', '(']) else { continue };
         let Some((_, mut rest)) = body.split_once(',') else { continue };
         let mut fields = BTreeMap::new();
-        loop {
-            let Some((name, after)) = rest.split_once('=') else { break };
+        while let Some((name, after)) = rest.split_once('=') {
             let name = name.trim().trim_start_matches(',').trim().to_lowercase();
             let after = after.trim_start();
             let (value, tail) = if let Some(inner) = after.strip_prefix('{') {
@@ -264,8 +263,7 @@ fn corpus_ris_nbib() {
         let parsed = read(path, format);
         tally.files += 1;
         tally.records += parsed.records.len();
-        tally.errors +=
-            parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        tally.errors += parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         tally.warnings +=
             parsed.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
 
@@ -324,7 +322,10 @@ fn corpus_ris_nbib() {
     let list_path = common::root().join("fixtures/corpus/ris_nbib_PASSING");
     passing.sort();
     if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&list_path, passing.join("\n") + "\n").unwrap();
+        let header = "# RIS and MEDLINE corpus cases whose expected output agrees field by field \
+                      (tests/corpus_ris_nbib.rs).\n# This list may only grow; regenerate with \
+                      BLESS=1 after checking the newly passing cases.\n";
+        std::fs::write(&list_path, header.to_owned() + &passing.join("\n") + "\n").unwrap();
         return;
     }
     let listed: Vec<String> = std::fs::read_to_string(&list_path)

@@ -40,7 +40,12 @@ fn writer_goldens() {
         let actual = write_ris(&load(&case));
         common::golden(&case.with_extension("ris"), &actual, &mut failures);
     }
-    assert!(failures.is_empty(), "{} golden(s) differ:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden(s) differ:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -129,7 +134,8 @@ fn writer_fixtures_survive_ris() {
         let mut second = carried(second, true);
         for r in first.iter_mut().chain(second.iter_mut()) {
             r.author.retain(|p| !p.literal.as_deref().is_some_and(|l| l.contains(',')));
-            r.keyword = r.keyword.iter().flat_map(|k| k.split(';')).map(|k| k.trim().to_owned()).collect();
+            r.keyword =
+                r.keyword.iter().flat_map(|k| k.split(';')).map(|k| k.trim().to_owned()).collect();
         }
         pretty_assertions::assert_eq!(first, second, "{}", case.display());
     }

@@ -65,10 +65,9 @@ pub fn parse(src: &str) -> Parsed {
         in_junk = false;
         match (line.tag, open.take()) {
             ("TY", Some(mut rec)) if rec.fields.is_empty() => {
-                parsed.diagnostics.push(Diagnostic::warning(
-                    offset,
-                    "repeated `TY` line; the last type is used",
-                ));
+                parsed
+                    .diagnostics
+                    .push(Diagnostic::warning(offset, "repeated `TY` line; the last type is used"));
                 rec.ty = line.value;
                 open = Some(rec);
             }
@@ -97,10 +96,9 @@ pub fn parse(src: &str) -> Parsed {
         }
     }
     if let Some(rec) = open {
-        parsed.diagnostics.push(Diagnostic::warning(
-            rec.offset,
-            "record has no closing `ER  - ` line; kept",
-        ));
+        parsed
+            .diagnostics
+            .push(Diagnostic::warning(rec.offset, "record has no closing `ER  - ` line; kept"));
         finish(rec, &mut parsed);
     }
     parsed.diagnostics.sort_by_key(|d| d.offset);
@@ -226,7 +224,12 @@ fn build(raw: &RawRecord<'_>) -> Record {
     read_pages(&mut f, &mut rec);
     if matches!(
         rec.kind,
-        Kind::Report | Kind::Patent | Kind::Bill | Kind::Hearing | Kind::Legislation | Kind::Standard
+        Kind::Report
+            | Kind::Patent
+            | Kind::Bill
+            | Kind::Hearing
+            | Kind::Legislation
+            | Kind::Standard
     ) {
         let number = f.pick(&mut rec, &["M1"]);
         set(&mut rec.number, number);
@@ -495,10 +498,8 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
             rec.push_extra(tag, &value);
         }
     }
-    let pubmed_db = f
-        .fields
-        .iter()
-        .any(|x| x.tag == "DB" && x.parts.iter().any(|p| is_pubmed_name(p)));
+    let pubmed_db =
+        f.fields.iter().any(|x| x.tag == "DB" && x.parts.iter().any(|p| is_pubmed_name(p)));
     for (tag, value) in f.take(&["AN"]) {
         let pmid = labelled_pmid(&value)
             .or_else(|| pubmed_db.then(|| clean_pmid(&value)).flatten().filter(|p| *p == value));
@@ -523,8 +524,8 @@ fn is_pubmed_name(s: &str) -> bool {
 
 /// `PMID: 123`, `PMID 123`, `PubMed ID: 123` → `123`; anything else → `None`.
 fn labelled_pmid(value: &str) -> Option<String> {
-    let (label, rest) = split_label(value)
-        .or_else(|| value.split_once(' ').map(|(a, b)| (a.trim(), b.trim())))?;
+    let (label, rest) =
+        split_label(value).or_else(|| value.split_once(' ').map(|(a, b)| (a.trim(), b.trim())))?;
     let label = label.to_ascii_lowercase().replace(' ', "");
     let digits = rest.bytes().all(|b| b.is_ascii_digit());
     (matches!(label.as_str(), "pmid" | "pubmedid") && digits).then(|| clean_pmid(rest)).flatten()
@@ -614,7 +615,8 @@ mod tests {
 
     #[test]
     fn bad_lines_cost_nothing_else() {
-        let parsed = parse("junk\nTI  - stray\nTY  - JOUR\nTI  - kept\nER  - \nTY  - BOOK\nER  -\n");
+        let parsed =
+            parse("junk\nTI  - stray\nTY  - JOUR\nTI  - kept\nER  - \nTY  - BOOK\nER  -\n");
         assert_eq!(parsed.records.len(), 1);
         assert_eq!(parsed.diagnostics.len(), 3, "{:?}", parsed.diagnostics);
     }

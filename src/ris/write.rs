@@ -197,7 +197,11 @@ fn ris_date(date: &Date) -> Option<String> {
     match date.year {
         Some(y) => {
             let two = |n: Option<u8>| n.map(|n| format!("{n:02}")).unwrap_or_default();
-            Some(format!("{y:04}/{}/{}/", two(date.month), two(date.day.filter(|_| date.month.is_some()))))
+            Some(format!(
+                "{y:04}/{}/{}/",
+                two(date.month),
+                two(date.day.filter(|_| date.month.is_some()))
+            ))
         }
         None => date.literal.clone(),
     }
