@@ -344,6 +344,23 @@ mod tests {
         assert_eq!(pmids, ["1", "2", "3"]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(s in "\\PC*") {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn never_panics_on_tag_soup(
+            lines in proptest::collection::vec(
+                "(PMID|FAU|AU|AD|AUID|DP|DEP|PG|LID|AID|IS|PT|BTI|      |\\PC{0,2})( {0,3}-( )?)?\\PC{0,12}",
+                0..40,
+            )
+        ) {
+            let _ = parse(&lines.join("\n"));
+        }
+    }
+
     #[test]
     fn ids_and_pages() {
         let src = "PMID- 1\nIS  - 0955-2359 (Print)\nIS  - 0955-2359 (Linking)\nPG  - 454-81\n\

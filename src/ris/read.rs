@@ -447,10 +447,10 @@ fn read_pages(f: &mut Fields<'_, '_>, rec: &mut Record) {
             rec.push_extra("EP", &e);
             Some(normalize_pages(&s))
         }
-        (Some(s), Some(e)) if s == e => Some(s),
-        (Some(s), Some(e)) => Some(format!("{}-{}", s.trim(), e.trim())),
+        (Some(s), Some(e)) if s == e => Some(normalize_pages(&s)),
+        (Some(s), Some(e)) => Some(normalize_pages(&format!("{}-{}", s.trim(), e.trim()))),
         (Some(s), None) => Some(normalize_pages(&s)),
-        (None, Some(e)) => Some(e),
+        (None, Some(e)) => Some(normalize_pages(&e)),
         (None, None) => None,
     };
 }
@@ -522,23 +522,30 @@ fn is_pubmed_name(s: &str) -> bool {
     s.contains("pubmed") || s.contains("medline")
 }
 
-/// `PMID: 123`, `PMID 123`, `PubMed ID: 123` → `123`; anything else → `None`.
+/// `PMID: 123`, `PMID:123`, `PMID 123`, `PubMed ID: 123` → `123`; anything else → `None`.
 fn labelled_pmid(value: &str) -> Option<String> {
-    let (label, rest) =
-        split_label(value).or_else(|| value.split_once(' ').map(|(a, b)| (a.trim(), b.trim())))?;
-    let label = label.to_ascii_lowercase().replace(' ', "");
-    let digits = rest.bytes().all(|b| b.is_ascii_digit());
-    (matches!(label.as_str(), "pmid" | "pubmedid") && digits).then(|| clean_pmid(rest)).flatten()
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let lower = compact.to_ascii_lowercase();
+    let rest = lower.strip_prefix("pmid").or_else(|| lower.strip_prefix("pubmedid"))?;
+    let digits = rest.trim_start_matches(':');
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| clean_pmid(digits))
+        .flatten()
 }
 
-/// `name: value` with a short name of letters, digits, spaces, `-` or `_`.
+/// `name: value`: a short name of letters, digits, spaces, `-` or `_`, a colon and a space
+/// (so that `http://…` is no label), then a value.
 pub(crate) fn split_label(value: &str) -> Option<(&str, &str)> {
-    let (name, rest) = value.split_once(':')?;
-    let name_ok = name.len() <= 40
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'));
+    let (name, rest) = value.split_once(": ")?;
+    let name_ok = name.chars().count() <= 40 && name.chars().all(is_label_char);
+    let name_ok = name_ok && name.chars().next().is_some_and(char::is_alphabetic);
     let rest = rest.trim();
-    (name_ok && !rest.is_empty() && !rest.starts_with("//")).then_some((name.trim(), rest))
+    (name_ok && !rest.is_empty()).then_some((name.trim(), rest))
+}
+
+/// A character an `M2` label may hold.
+pub(crate) fn is_label_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | '-' | '_')
 }
 
 /// One `M2` line: an identifier, a CSL variable our writer put there, or `extra[name]`.
@@ -611,6 +618,39 @@ mod tests {
         let url = "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0";
         let rec = one(&format!("TY  - JOUR\nUR  - {url}\nER  - \n"));
         assert_eq!(rec.url.as_deref(), Some(url));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(s in "\\PC*") {
+            let _ = parse(&s);
+        }
+
+        #[test]
+        fn never_panics_on_tag_soup(
+            lines in proptest::collection::vec(
+                "(TY|ER|AU|A2|KW|DA|PY|SP|EP|SN|M2|N1|UR|DO|XX|  |\\PC{0,2})( {0,3}-( |\r)?)?\\PC{0,12}",
+                0..40,
+            )
+        ) {
+            let _ = parse(&lines.join("\n"));
+        }
+
+        #[test]
+        fn write_read_write_is_idempotent(
+            lines in proptest::collection::vec(
+                "(AU|A2|A3|ED|TI|T2|J2|KW|DA|PY|SP|EP|SN|M2|N1|UR|DO|VL|IS|AB|ID|LA|XY)  - \\PC{0,16}",
+                0..20,
+            )
+        ) {
+            let src = format!("TY  - JOUR\n{}\nER  - \n", lines.join("\n"));
+            let write = |records: &[Record]| {
+                crate::write_to_string(records, crate::OutputFormat::Ris, &Default::default())
+            };
+            let once = write(&parse(&src).records);
+            let twice = write(&parse(&once).records);
+            proptest::prop_assert_eq!(once, twice);
+        }
     }
 
     #[test]

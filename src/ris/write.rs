@@ -11,6 +11,7 @@
 //! - Affiliations have no tag Zotero keeps (`AD` is dropped on articles): they are written as
 //!   `M2  - affiliation: Family, Given: …` and reported as moved.
 
+use super::read::is_label_char;
 use super::{M2_DATES, M2_NAMES, M2_TEXT, is_book, kind_to_ty};
 use crate::model::{collapse_ws, split_pages};
 use crate::{Date, Kind, Person, Record, WriteOptions};
@@ -155,7 +156,7 @@ pub fn write_entry(
         lost.push("affiliations written as `M2  - affiliation: …` text".to_owned());
     }
     for (name, value) in &rec.extra {
-        let name = collapse_ws(&name.replace(':', " "));
+        let name = m2_label(name);
         for line in value.lines() {
             w.m2(&name, line);
         }
@@ -172,6 +173,17 @@ fn number_tag(kind: Kind) -> Option<&'static str> {
         Kind::Report | Kind::Patent => Some("SN"),
         Kind::Bill | Kind::Hearing | Kind::Legislation => Some("M1"),
         _ => None,
+    }
+}
+
+/// An extra field's name as an `M2` label the reader recognises: characters other than
+/// letters, digits, spaces, `-` and `_` become `-`, and a label starts with a letter.
+fn m2_label(name: &str) -> String {
+    let label: String =
+        collapse_ws(name).chars().map(|c| if is_label_char(c) { c } else { '-' }).collect();
+    match label.chars().next() {
+        Some(c) if c.is_alphabetic() => label,
+        _ => format!("extra-{label}"),
     }
 }
 
