@@ -126,10 +126,25 @@ pub fn kind_to_ty(kind: Kind) -> (&'static str, bool) {
     }
 }
 
-/// True for the kinds whose `T2` is a series and whose `A2` is a series editor (Zotero's
-/// reading for `BOOK`).
+/// True for the kinds whose `T2` is a series (Zotero's reading for `BOOK`).
 pub(crate) fn is_book(kind: Kind) -> bool {
     matches!(kind, Kind::Book | Kind::Collection | Kind::Classic)
+}
+
+/// The tags of a kind's editors and series editors: Zotero reads `A2` as the series editor
+/// of a book or report (and `A3` as a book's editor), `A2` as the editor and `A3` as the
+/// series editor of the others. `ED` is an editor for every kind.
+pub(crate) fn editor_tags(kind: Kind) -> (&'static str, &'static str) {
+    if is_book(kind) || kind == Kind::Report { ("ED", "A2") } else { ("A2", "A3") }
+}
+
+/// The tag Zotero reads a kind's series number from (`M1` for a book, `SV` for a chapter).
+pub(crate) fn series_number_tag(kind: Kind) -> Option<&'static str> {
+    match kind {
+        k if is_book(k) => Some("M1"),
+        Kind::Chapter => Some("SV"),
+        _ => None,
+    }
 }
 
 /// A model field carried as `M2  - name: value`: its name and its accessors.

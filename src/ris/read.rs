@@ -14,7 +14,7 @@
 //! - `M2  - name: value` lines (what our writer and Zotero's Extra use) go back to their
 //!   field (`PMID`, `PMCID`, `DOI`, CSL variables without a RIS tag) or to `extra[name]`.
 
-use super::{is_book, ty_to_kind};
+use super::{editor_tags, is_book, series_number_tag, ty_to_kind};
 use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, normalize_pages};
 use crate::tagged::{self, Line};
 use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
@@ -200,8 +200,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
 
     // People.
     rec.author = people(f.take(&["AU", "A1"]));
-    if book {
-        // Zotero: `A3` of a book is its editor, `A2` its series editor.
+    if editor_tags(rec.kind).1 == "A2" {
         rec.editor = people(f.take(&["ED", "A3"]));
         rec.collection_editor = people(f.take(&["A2"]));
     } else {
@@ -222,6 +221,10 @@ fn build(raw: &RawRecord<'_>) -> Record {
     let edition = f.pick(&mut rec, &["ET"]);
     set(&mut rec.edition, edition);
     read_pages(&mut f, &mut rec);
+    if let Some(tag) = series_number_tag(rec.kind) {
+        let number = f.pick(&mut rec, &[tag]);
+        set(&mut rec.collection_number, number);
+    }
     if matches!(
         rec.kind,
         Kind::Report

@@ -12,7 +12,7 @@
 //!   `M2  - affiliation: Family, Given: …` and reported as moved.
 
 use super::read::is_label_char;
-use super::{M2_DATES, M2_NAMES, M2_TEXT, is_book, kind_to_ty};
+use super::{M2_DATES, M2_NAMES, M2_TEXT, editor_tags, is_book, kind_to_ty, series_number_tag};
 use crate::model::{collapse_ws, split_pages};
 use crate::{Date, Kind, Person, Record, WriteOptions};
 
@@ -34,9 +34,9 @@ pub fn write_entry(
 
     let book = is_book(rec.kind);
     w.people("AU", &rec.author, lost);
-    w.people(if book { "ED" } else { "A2" }, &rec.editor, lost);
-    // Zotero: `A2` of a book is its series editor, `A3` the series editor of the others.
-    w.people(if book { "A2" } else { "A3" }, &rec.collection_editor, lost);
+    let (editor_tag, series_editor_tag) = editor_tags(rec.kind);
+    w.people(editor_tag, &rec.editor, lost);
+    w.people(series_editor_tag, &rec.collection_editor, lost);
     w.people("A4", &rec.translator, lost);
 
     if book {
@@ -75,6 +75,10 @@ pub fn write_entry(
     let number_tag = number_tag(rec.kind);
     if let Some(tag) = number_tag {
         w.opt(tag, &rec.number);
+    }
+    let series_number_tag = series_number_tag(rec.kind);
+    if let Some(tag) = series_number_tag {
+        w.opt(tag, &rec.collection_number);
     }
     let genre_in_m3 = genre_in_m3(rec.kind);
     if genre_in_m3 {
@@ -126,6 +130,7 @@ pub fn write_entry(
     }
     for field in M2_TEXT {
         let skip = (field.name == "number" && number_tag.is_some())
+            || (field.name == "collection-number" && series_number_tag.is_some())
             || (field.name == "genre" && genre_in_m3);
         if !skip && let Some(v) = (field.get)(rec) {
             w.m2(field.name, v);
