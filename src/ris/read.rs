@@ -323,8 +323,20 @@ fn read_containers(f: &mut Fields<'_, '_>, rec: &mut Record, book: bool) {
     }
     let series = f.pick(rec, &["T3"]);
     set(&mut rec.collection_title, series);
+    // Zotero writes a conference paper's proceedings title as `C3` and the conference
+    // name as `T2`.
+    if rec.kind == Kind::PaperConference && f.fields.iter().any(|x| x.tag == "C3") {
+        let proceedings = f.pick(rec, &["C3"]);
+        set(&mut rec.container_title, proceedings);
+        let event = f.pick(rec, &["T2"]);
+        set(&mut rec.event_title, event);
+    }
     let container = f.pick(rec, &["T2", "JF", "BT"]);
-    set(&mut rec.container_title, container);
+    if rec.container_title.is_none() {
+        set(&mut rec.container_title, container);
+    } else if let Some(c) = container.filter(|c| rec.container_title.as_ref() != Some(c)) {
+        rec.push_extra("T2", &c);
+    }
     // `JO` is a full title in some exports and an abbreviation in others (Zotero reads an
     // abbreviation): it fills whichever slot is still empty.
     for (tag, value) in f.take(&["JO"]) {

@@ -42,6 +42,11 @@ pub fn write_entry(
     if book {
         w.opt("JF", &rec.container_title);
         w.opt("T2", &rec.collection_title);
+    } else if rec.kind == Kind::PaperConference {
+        // Zotero: `T2` is the conference name, `C3` the proceedings title.
+        w.opt("T2", &rec.event_title);
+        w.opt("C3", &rec.container_title);
+        w.opt("T3", &rec.collection_title);
     } else {
         w.opt("T2", &rec.container_title);
         w.opt("T3", &rec.collection_title);
@@ -130,6 +135,7 @@ pub fn write_entry(
     }
     for field in M2_TEXT {
         let skip = (field.name == "number" && number_tag.is_some())
+            || (field.name == "event-title" && rec.kind == Kind::PaperConference)
             || (field.name == "collection-number" && series_number_tag.is_some())
             || (field.name == "genre" && genre_in_m3);
         if !skip && let Some(v) = (field.get)(rec) {
