@@ -587,6 +587,7 @@ fn read_m2(rec: &mut Record, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Severity;
 
     fn one(src: &str) -> Record {
         let parsed = parse(src);
@@ -670,9 +671,22 @@ mod tests {
 
     #[test]
     fn bad_lines_cost_nothing_else() {
-        let parsed =
-            parse("junk\nTI  - stray\nTY  - JOUR\nTI  - kept\nER  - \nTY  - BOOK\nER  -\n");
-        assert_eq!(parsed.records.len(), 1);
-        assert_eq!(parsed.diagnostics.len(), 3, "{:?}", parsed.diagnostics);
+        let src = "junk\nTI  - stray\nTY  - JOUR\nTI  - kept\nER  - \nTY  - BOOK\nER  -\n\
+                   ER  - \nTY  - GEN\nTI  - last, no ER\n";
+        let parsed = parse(src);
+        let titles: Vec<_> = parsed.records.iter().map(|r| r.title.as_deref()).collect();
+        assert_eq!(titles, [Some("kept"), Some("last, no ER")]);
+        let got: Vec<(usize, Severity, &str)> =
+            parsed.diagnostics.iter().map(|d| (d.offset, d.severity, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (0, Severity::Warning, "expected a `TY  - ` line; text outside a record ignored"),
+                (5, Severity::Error, "`TI` line outside a record (no `TY` before it) skipped"),
+                (46, Severity::Error, "record has no fields besides `TY`; skipped"),
+                (63, Severity::Warning, "`ER` line outside a record ignored"),
+                (70, Severity::Warning, "record has no closing `ER  - ` line; kept"),
+            ]
+        );
     }
 }

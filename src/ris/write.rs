@@ -100,6 +100,11 @@ pub fn write_entry(
     w.opt("UR", &rec.url);
 
     w.opt("AB", &rec.abstract_text);
+    if let [only] = rec.keyword.as_slice()
+        && only.contains(',')
+    {
+        lost.push(format!("keyword `{only}`: Zotero splits a lone keyword at commas"));
+    }
     for kw in &rec.keyword {
         // RIS readers (Zotero's, ours) split a `KW` value at `;`: say so, and write the
         // parts as they will be read.
