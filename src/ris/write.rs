@@ -3,15 +3,16 @@
 //! - Fixed tag order: `TY` first, then titles, people, containers, dates, numbers,
 //!   identifiers, text, `M2` lines, `ID`, and `ER  - ` last.
 //! - Every value is on one line: line breaks and runs of white space are folded to one
-//!   space, so no value can start a new tag (an abstract's paragraph breaks are folded too). A multi-line note is written as one `N1` per
-//!   line (the reader joins them back with line breaks).
+//!   space, so no value can start a new tag (an abstract's paragraph breaks are folded
+//!   too). A multi-line note is written as one `N1` per line (the reader joins them back
+//!   with line breaks).
 //! - What RIS has no tag for (PMID, PMCID, CSL variables such as `original-title`, and every
 //!   [`Record::extra`] entry) is written as `M2  - name: value`: Zotero appends `M2` to the
 //!   item's Extra, where it reads `PMID:` and CSL variable names.
 //! - Affiliations have no tag Zotero keeps (`AD` is dropped on articles): they are written as
 //!   `M2  - affiliation: Family, Given: …` and reported as moved.
 
-use super::read::is_label_char;
+use super::read::{self, is_label_char};
 use super::{M2_DATES, M2_NAMES, M2_TEXT, editor_tags, is_book, kind_to_ty, series_number_tag};
 use crate::model::{collapse_ws, split_pages};
 use crate::{Date, Kind, Person, Record, WriteOptions};
@@ -174,7 +175,12 @@ pub fn write_entry(
     for (name, value) in &rec.extra {
         let name = m2_label(name);
         for line in value.lines() {
-            w.m2(&name, line);
+            // Free `M2` text read from RIS goes back bare unless it would read as a label.
+            if name == "M2" && read::split_label(line).is_none() {
+                w.tag("M2", line);
+            } else {
+                w.m2(&name, line);
+            }
         }
     }
 
