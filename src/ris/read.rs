@@ -254,10 +254,10 @@ fn build(raw: &RawRecord<'_>) -> Record {
     let key = f.pick(&mut rec, &["ID"]);
     set(&mut rec.key, key);
     for (_, value) in f.take(&["M3"]) {
+        // `M3` is the type of work; some exporters put the DOI there (Zotero reads it so).
         match clean_doi(&value) {
-            Some(doi) if rec.doi.is_none() && value.to_ascii_lowercase().contains("10.") => {
-                rec.doi = Some(doi);
-            }
+            Some(doi) if rec.doi.is_none() => rec.doi = Some(doi),
+            Some(doi) if rec.doi.as_ref() == Some(&doi) => {}
             _ if rec.genre.is_none() => rec.genre = Some(value),
             _ => rec.push_extra("M3", &value),
         }
