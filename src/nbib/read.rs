@@ -130,6 +130,13 @@ fn build(raw: &RawRecord<'_>) -> Record {
             "TT" => first_or_extra(&mut rec, "TT", v, |r| &mut r.original_title),
             "AB" => append(&mut rec.abstract_text, v),
             "CI" => rec.push_extra("copyright", v),
+            "GN" => match &mut rec.note {
+                Some(note) => {
+                    note.push('\n');
+                    note.push_str(v);
+                }
+                None => rec.note = Some(value.clone()),
+            },
             "FAU" | "FED" => {
                 let role = if field.tag == "FAU" { Role::Author } else { Role::Editor };
                 let list = people(&mut rec, role);
