@@ -9,6 +9,9 @@
 //! - `LA` is kept as given (MEDLINE's ISO 639-2 code such as `eng`): no mapping guesses.
 //! - `MH` headings are kept verbatim, qualifiers (`/history`) and major-topic stars (`*`)
 //!   included; `OT` keywords follow them.
+//! - `GN` general notes become the note; `CI` is kept as `extra["copyright"]`, `GR` as
+//!   `extra["grant"]`, `AID`/`LID` `[pii]` as `extra["pii"]`, `PHST` and the other dates
+//!   under their tags.
 //! - `PT` decides the kind (journal article, book, chapter); every publication type other
 //!   than `Journal Article` is kept in `extra["publication-type"]`.
 

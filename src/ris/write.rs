@@ -4,8 +4,8 @@
 //!   identifiers, text, `M2` lines, `ID`, and `ER  - ` last.
 //! - Every value is on one line: line breaks and runs of white space are folded to one
 //!   space, so no value can start a new tag (an abstract's paragraph breaks are folded
-//!   too). A multi-line note is written as one `N1` per line (the reader joins them back
-//!   with line breaks).
+//!   too; Zotero's reader keeps line breaks only under `KW`, `L1`–`L3`). A multi-line note
+//!   is written as one `N1` per line (our reader joins them back with line breaks).
 //! - What RIS has no tag for (PMID, PMCID, CSL variables such as `original-title`, and every
 //!   [`Record::extra`] entry) is written as `M2  - name: value`: Zotero appends `M2` to the
 //!   item's Extra, where it reads `PMID:` and CSL variable names.
