@@ -5,8 +5,8 @@
 //! - MEDLINE: a tag of one to four characters padded with spaces, `-`, then a space and the
 //!   value: `PMID- 20481061`, `AU  - Long V`; continuation lines start with spaces.
 //!
-//! Lines come from [`lines`], which splits at LF, CRLF and lone CR and drops a byte-order
-//! mark, keeping each line's byte offset for diagnostics.
+//! Lines come from [`lines`], which splits at LF, CRLF, lone CR (and takes a doubled
+//! `\r\r\n` as one break) and drops a byte-order mark, keeping each line's byte offset for diagnostics.
 
 use nom::branch::alt;
 use nom::bytes::complete::take_while_m_n;
@@ -43,6 +43,8 @@ pub(crate) fn lines(src: &str) -> impl Iterator<Item = Line<'_>> {
         }
         let start = rest_start;
         let (len, next) = match tail.find(['\r', '\n']) {
+            // `\r\r\n`: a CRLF file converted once more on Windows; one line break.
+            Some(i) if tail[i..].starts_with("\r\r\n") => (i, i + 3),
             Some(i) if tail[i..].starts_with("\r\n") => (i, i + 2),
             Some(i) => (i, i + 1),
             None => (tail.len(), tail.len()),
@@ -163,6 +165,12 @@ mod tests {
     medline_ok!(medline_no_space_padded, "TI  -A title", "TI", "A title");
     medline_no!(medline_prose, "Lorem ipsum - dolor");
     medline_no!(medline_hyphenated_word, "HIV-positive patients");
+
+    #[test]
+    fn doubled_carriage_return_is_one_break() {
+        let got: Vec<&str> = lines("a\r\r\nb\r\r\n").map(|l| l.text).collect();
+        assert_eq!(got, vec!["a", "b"]);
+    }
 
     #[test]
     fn lines_split_at_every_terminator() {

@@ -47,24 +47,33 @@ struct RawRecord<'a> {
 pub fn parse(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut open: Option<RawRecord<'_>> = None;
+    // A blank line ends the record at the next tag line; a continuation line after it still
+    // belongs to the record (exports that double their line breaks).
+    let mut after_blank = false;
     for Line { offset, text } in tagged::lines(src) {
         if text.trim().is_empty() {
-            if let Some(rec) = open.take() {
-                finish(rec, &mut parsed);
-            }
+            after_blank = true;
             continue;
         }
         if let Some(line) = tagged::medline_tag_line(text) {
-            if line.tag == "PMID"
+            if (line.tag == "PMID" || after_blank)
                 && let Some(rec) = open.take()
             {
                 finish(rec, &mut parsed);
             }
+            after_blank = false;
             let rec = open.get_or_insert_with(|| RawRecord { offset, fields: Vec::new() });
             rec.fields.push(RawField { tag: line.tag, parts: vec![line.value] });
             continue;
         }
         let indented = text.starts_with([' ', '\t']);
+        if after_blank
+            && !indented
+            && let Some(rec) = open.take()
+        {
+            finish(rec, &mut parsed);
+        }
+        after_blank = false;
         match open.as_mut().and_then(|r| r.fields.last_mut()) {
             Some(field) if indented => field.parts.push(text.trim()),
             Some(_) => parsed.diagnostics.push(Diagnostic::error(
@@ -369,6 +378,18 @@ mod tests {
         ) {
             let _ = parse(&lines.join("\n"));
         }
+    }
+
+    #[test]
+    fn doubled_line_breaks_keep_records_whole() {
+        let parsed =
+            parse("PMID- 1\r\r\nTI  - a\r\r\n      b\r\r\n\r\r\nPMID- 2\r\r\nTI  - c\r\r\n");
+        let titles: Vec<_> = parsed.records.iter().map(|r| r.title.as_deref()).collect();
+        assert_eq!(titles, [Some("a b"), Some("c")]);
+        // A continuation after a blank line still continues; a tag line starts a record.
+        let parsed = parse("TI  - a\n\n      b\nAU  - X Y\n\nTI  - c\n");
+        let titles: Vec<_> = parsed.records.iter().map(|r| r.title.as_deref()).collect();
+        assert_eq!(titles, [Some("a b"), Some("c")]);
     }
 
     #[test]
