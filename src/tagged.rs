@@ -6,7 +6,8 @@
 //!   value: `PMID- 20481061`, `AU  - Long V`; continuation lines start with spaces.
 //!
 //! Lines come from [`lines`], which splits at LF, CRLF, lone CR (and takes a doubled
-//! `\r\r\n` as one break) and drops a byte-order mark, keeping each line's byte offset for diagnostics.
+//! `\r\r\n` as one break) and drops a byte-order mark, keeping each line's byte offset
+//! for diagnostics.
 
 use nom::branch::alt;
 use nom::bytes::complete::take_while_m_n;

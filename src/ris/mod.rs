@@ -176,6 +176,7 @@ pub(crate) const M2_TEXT: &[M2Field<Option<String>>] = m2_fields![Option<String>
     "genre" => genre,
     "medium" => medium,
     "status" => status,
+    "related-to" => related_to,
 ];
 
 /// CSL date variables with no RIS tag, carried as `M2  - name: YYYY-MM-DD` (EDTF).
