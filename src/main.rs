@@ -501,7 +501,7 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
     sink: &mut Sink<W>,
     progress: &Progress,
 ) -> Result<Input> {
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Chunk>>(1);
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Chunk>>(0);
     std::thread::scope(|scope| {
         // Owned here, so that an early return drops it and the reader thread stops.
         let rx = rx;
