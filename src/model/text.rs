@@ -9,6 +9,9 @@ fn is_space(c: char) -> bool {
 /// Collapses every run of white space (including no-break and ideographic spaces) to one
 /// ASCII space and trims both ends.
 pub fn collapse_ws(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_owned();
+    }
     // Copies whole runs of non-space text at once and decodes only non-ASCII characters:
     // this runs on every field of every record, abstracts included.
     let bytes = s.as_bytes();
@@ -33,6 +36,41 @@ pub fn collapse_ws(s: &str) -> String {
     }
     push_run(&mut out, s.get(run..).unwrap_or_default(), &mut pending);
     out
+}
+
+/// True when `s` has no white space but single ASCII spaces between other characters (most
+/// fields): checked byte by byte, decoding only the characters that can be spaces.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut after_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = match b {
+            b' ' if after_space => return false,
+            b' ' => {
+                after_space = true;
+                i += 1;
+                continue;
+            }
+            b'\t'..=b'\r' => return false,
+            0..0x80 => 1,
+            // Lead bytes of U+0085, U+00A0, U+1680, U+2000–U+2060, U+3000 and U+FEFF.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { return false };
+                if is_space(c) {
+                    return false;
+                }
+                c.len_utf8()
+            }
+            0xF0.. => 4,
+            0xE0.. => 3,
+            _ => 2,
+        };
+        after_space = false;
+        i += len;
+    }
+    !after_space || bytes.is_empty()
 }
 
 /// Appends a run of non-space text, after one space when one is pending.
