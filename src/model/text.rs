@@ -39,38 +39,26 @@ pub fn collapse_ws(s: &str) -> String {
 }
 
 /// True when `s` has no white space but single ASCII spaces between other characters (most
-/// fields): checked byte by byte, decoding only the characters that can be spaces.
+/// fields). Whole-slice passes (SIMD): no tab or line break, no double space, and no
+/// Unicode space, whose UTF-8 forms all start with one of five lead bytes.
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let mut after_space = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let len = match b {
-            b' ' if after_space => return false,
-            b' ' => {
-                after_space = true;
-                i += 1;
-                continue;
-            }
-            b'\t'..=b'\r' => return false,
-            0..0x80 => 1,
-            // Lead bytes of U+0085, U+00A0, U+1680, U+2000–U+2060, U+3000 and U+FEFF.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
-                let Some(c) = s.get(i..).and_then(|t| t.chars().next()) else { return false };
-                if is_space(c) {
-                    return false;
-                }
-                c.len_utf8()
-            }
-            0xF0.. => 4,
-            0xE0.. => 3,
-            _ => 2,
-        };
-        after_space = false;
-        i += len;
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
     }
-    !after_space || bytes.is_empty()
+    let breaks = bytes.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'\t') < 5));
+    if breaks != 0 || memchr::memmem::find(bytes, b"  ").is_some() {
+        return false;
+    }
+    // U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+2060 (E2), U+3000 (E3), U+FEFF (EF).
+    let leads = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
+        .chain(memchr::memchr2_iter(0xE1, 0xEF, bytes));
+    for at in leads {
+        if s.get(at..).and_then(|t| t.chars().next()).is_some_and(is_space) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Appends a run of non-space text, after one space when one is pending.
