@@ -70,8 +70,11 @@ pub fn parse(src: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let page = scan(src, &mut diagnostics);
     if page.title.is_none() && page.citation.is_none() {
-        diagnostics.push(Diagnostic::error(0, "expected an EPrints title and citation line"));
-        return Parsed { records: Vec::new(), diagnostics };
+        if page.fields.is_empty() {
+            diagnostics.push(Diagnostic::error(0, "expected an EPrints title and citation line"));
+            return Parsed { records: Vec::new(), diagnostics };
+        }
+        diagnostics.push(Diagnostic::warning(0, "no title or citation line; read the labels only"));
     }
     let record = build(&page, &mut diagnostics);
     Parsed { records: vec![record], diagnostics }
@@ -106,6 +109,9 @@ enum Target {
     Language,
     Institution,
     ThesisType,
+    Creators,
+    PublishedDate,
+    OnlineDate,
     /// Kept in `extra` under this name, one entry per line.
     Extra(&'static str),
 }
@@ -122,6 +128,13 @@ const LABELS: &[(&str, Target)] = &[
     ("uncontrolled keywords", Target::Keywords),
     ("keywords", Target::Keywords),
     ("subjects", Target::Extra("subjects")),
+    ("library of congress subject classification", Target::Extra("subjects")),
+    ("authors/creators", Target::Creators),
+    ("creators", Target::Creators),
+    ("authors", Target::Creators),
+    ("published date", Target::PublishedDate),
+    ("date of publication", Target::PublishedDate),
+    ("e-pub ahead of print date", Target::OnlineDate),
     ("divisions", Target::Extra("divisions")),
     ("academic units", Target::Extra("divisions")),
     ("depositing user", Target::Extra("depositing-user")),
@@ -214,6 +227,10 @@ fn is_noise(line: &str) -> bool {
         "text",
         "pdf",
         "request a copy",
+        "metadata",
+        "statistics",
+        "actions",
+        "full text",
     ];
     const STARTS: &[&str] = &[
         "skip to main content",
@@ -603,12 +620,47 @@ fn apply_field(
         Target::Language => Record::set(&mut rec.language, &joined),
         Target::Institution => pending.institution = Some(joined),
         Target::ThesisType => pending.thesis_type = Some(joined),
+        Target::Creators => read_creators(rec, field),
+        Target::PublishedDate => pending.published = Date::parse(&joined),
+        Target::OnlineDate => rec.available_date = Date::parse(&joined),
         Target::Extra(name) => {
             for value in &field.values {
                 rec.push_extra(name, &collapse_ws(value));
             }
         }
     }
+}
+
+/// A creators table (White Rose `Authors/Creators:`): one name a line, maybe followed by a
+/// tab and an ORCID iD, under an `Authors  ORCID` header; or `Family, G. and Family, G.`.
+/// ORCID iDs go to `extra` `orcid` as `Family, Given: iD`.
+fn read_creators(rec: &mut Record, field: &Field<'_>) {
+    for value in &field.values {
+        let mut cells = value.split('\t').map(str::trim).filter(|c| !c.is_empty());
+        let Some(name) = cells.next() else { continue };
+        let header = name.split_whitespace().all(|w| {
+            ["authors", "creators", "authors/creators", "name", "orcid", "email"]
+                .contains(&w.to_lowercase().as_str())
+        });
+        if header {
+            continue;
+        }
+        let people = inverted_name_list(name);
+        if let (Some(orcid), [person]) = (cells.find(|c| is_orcid(c)), people.as_slice()) {
+            let who = person.display_inverted().unwrap_or_default();
+            rec.push_extra("orcid", &format!("{who}: {orcid}"));
+        }
+        rec.author.extend(people);
+    }
+}
+
+/// An ORCID iD, bare or as a URL: `0000-0002-1825-0097`.
+fn is_orcid(s: &str) -> bool {
+    let id = s.rsplit('/').next().unwrap_or(s);
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.len() == 4
+        && groups.iter().all(|g| g.len() == 4)
+        && id.chars().all(|c| c.is_ascii_digit() || c == '-' || c == 'X')
 }
 
 /// `Dates:` lines: `Published: 2013` is the issue date, `Published (online): …` the online
@@ -649,8 +701,10 @@ fn finish(rec: &mut Record, pending: Pending) {
     if rec.genre.is_none() {
         rec.genre = pending.thesis_type.or(pending.sub_type);
     }
+    // A thesis's institution awards it (CSL puts that in `publisher`); on other items the
+    // label names the depositing university.
     if let Some(inst) = pending.institution {
-        if rec.publisher.is_none() {
+        if rec.kind == Kind::Thesis && rec.publisher.is_none() {
             rec.publisher = Some(inst);
         } else if rec.publisher.as_deref() != Some(inst.as_str()) {
             rec.push_extra("institution", &inst);
@@ -706,6 +760,7 @@ fn fill_from(rec: &mut Record, cited: Record) {
         volume,
         issue,
         page,
+        number_of_pages,
         number,
         publisher,
         publisher_place,
@@ -753,7 +808,8 @@ fn read_citation(
     if !core.is_empty() {
         complete = match kind {
             Kind::Chapter => in_book(core, &mut cit, false),
-            Kind::PaperConference => in_book(core, &mut cit, true),
+            Kind::PaperConference if core.starts_with("In:") => in_book(core, &mut cit, true),
+            Kind::PaperConference => conference_tail(core, &mut cit),
             Kind::Book => book_tail(core, &mut cit),
             Kind::Report => report_tail(core, &mut cit),
             Kind::Thesis => thesis_tail(core, &mut cit),
@@ -916,16 +972,60 @@ fn journal_tail(core: &str, cit: &mut Record) -> bool {
     true
 }
 
-/// `Publisher, Place` (the first comma ends the publisher's name).
+/// `Publisher, Place`: the place is the last comma part, or the last two when the last
+/// names a country or state (`Bristol, UK`, `San Francisco, CA`); the publisher is the rest
+/// (`Centre for Health Services Studies, University of Kent`).
 fn publisher_place(s: &str, cit: &mut Record) {
     let s = s.trim().trim_end_matches('.');
-    match s.split_once(", ") {
-        Some((publisher, place)) => {
-            Record::set(&mut cit.publisher, publisher);
-            Record::set(&mut cit.publisher_place, place);
-        }
-        None => Record::set(&mut cit.publisher, s),
-    }
+    let parts: Vec<&str> = s.split(", ").collect();
+    let place_parts = match parts.as_slice() {
+        [] | [_] => 0,
+        [_, _] => 1,
+        [.., last] if is_region(last) => 2,
+        _ => 1,
+    };
+    let split = parts.len() - place_parts;
+    Record::set(&mut cit.publisher, &parts[..split].join(", "));
+    Record::set(&mut cit.publisher_place, &parts[split..].join(", "));
+}
+
+/// A country or state that follows a city in a place of publication.
+fn is_region(s: &str) -> bool {
+    const REGIONS: &[&str] = &[
+        "England",
+        "Scotland",
+        "Wales",
+        "Ireland",
+        "Northern Ireland",
+        "United Kingdom",
+        "United States",
+        "Canada",
+        "Australia",
+        "New Zealand",
+        "Germany",
+        "France",
+        "Italy",
+        "Spain",
+        "Portugal",
+        "Netherlands",
+        "The Netherlands",
+        "Switzerland",
+        "Sweden",
+        "Norway",
+        "Denmark",
+        "Finland",
+        "Belgium",
+        "Austria",
+        "India",
+        "China",
+        "Japan",
+        "Singapore",
+        "South Africa",
+        "Brazil",
+    ];
+    let s = s.trim();
+    (s.len() <= 3 && s.len() >= 2 && s.chars().all(|c| c.is_ascii_uppercase() || c == '.'))
+        || REGIONS.contains(&s)
 }
 
 /// A series segment: `Series Name (7)` or `Series Name, 7`; `None` otherwise.
@@ -1002,6 +1102,31 @@ fn event(s: &str, cit: &mut Record) {
         }
         _ => Record::set(&mut cit.event_title, s),
     }
+}
+
+/// A conference item's rest without `In:` (Southampton): `Event, Place. 03 - 06 Jul 2017.
+/// 10 pp.`: the event, its dates, a page count.
+fn conference_tail(core: &str, cit: &mut Record) -> bool {
+    let mut placed = true;
+    for (i, segment) in core.split(". ").map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+        let date = Date::parse(segment).filter(|d| d.literal.is_none());
+        if let Some(n) = page_count(segment) {
+            cit.number_of_pages = Some(n.to_owned());
+        } else if date.is_some() && cit.event_date.is_none() {
+            cit.event_date = date;
+        } else if i == 0 {
+            event(segment, cit);
+        } else {
+            placed = false;
+        }
+    }
+    placed
+}
+
+/// `10 pp` / `250 pp.`: a page count.
+fn page_count(s: &str) -> Option<&str> {
+    let n = s.trim_end_matches('.').strip_suffix(" pp")?.trim();
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(n)
 }
 
 /// `Series. Publisher, Place` after a book's title.
