@@ -41,22 +41,25 @@ use super::{PageLine, inverted_name_list, is_page_space, matching_open, page_lin
 use crate::model::{clean_doi, clean_isbn, clean_issn, collapse_ws, normalize_pages};
 use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 
-/// True when the text looks like an Emerald Insight page: a publication-date label and
-/// either a `Citation` heading or Emerald's name or DOI prefix.
+/// True when the text looks like an Emerald Insight page: Emerald's pair of date labels
+/// (`Article publication date:` and `Issue publication date:`), or one publication-date
+/// label with a `Citation` heading, Emerald's name, its DOI prefix or its access notice.
 pub fn matches(src: &str) -> bool {
-    let (mut date_label, mut citation, mut emerald) = (false, false, false);
+    let (mut article_date, mut issue_date, mut date_label) = (false, false, false);
+    let (mut citation, mut emerald) = (false, false);
     for line in src.lines() {
         let t = line.trim_matches(is_page_space);
         let lower = t.to_ascii_lowercase();
-        date_label |= ["article publication date:", "issue publication date:", "publication date:"]
-            .iter()
-            .any(|l| lower.starts_with(l));
+        article_date |= lower.starts_with("article publication date:");
+        issue_date |= lower.starts_with("issue publication date:");
+        date_label |= article_date || issue_date || lower.starts_with("publication date:");
         citation |= lower == "citation" || lower == "citation:";
         emerald |= t.contains("Emerald Publishing")
             || t.contains("Emerald Group Publishing")
             || t.contains("doi.org/10.1108/")
-            || t.contains("emerald.com/insight");
-        if date_label && (citation || emerald) {
+            || t.contains("emerald.com/insight")
+            || lower.starts_with("to read this content please select one of the options");
+        if (article_date && issue_date) || (date_label && (citation || emerald)) {
             return true;
         }
     }
@@ -381,8 +384,9 @@ fn read_header(
     let cited_container = cited.and_then(|c| c.container_title.as_deref()).map(norm);
     let container_at = match &cited_container {
         Some(c) => lines.iter().position(|l| norm(l.text) == *c),
-        // Without a citation: the last line, when it does not read as an author.
-        None => lines.len().checked_sub(1).filter(|&i| !looks_like_author(lines[i].text)),
+        // Without a citation: the last line (Emerald always prints the journal or book),
+        // unless it ends with an affiliation.
+        None => lines.len().checked_sub(1).filter(|&i| !lines[i].text.ends_with(')')),
     };
     if let Some(i) = container_at {
         let container = lines.remove(i);
@@ -724,6 +728,8 @@ mod tests {
     fn detection() {
         assert!(matches("T\nArticle publication date: 1 May 2020\nCitation\nx"));
         assert!(matches("T\nPublication date: 1 May 2020\nEmerald Publishing Limited\n"));
+        assert!(matches("T\nArticle publication date: 1 May 2020\nIssue publication date: 2020"));
+        assert!(!matches("T\nPublication date: 1 May 2020\n"));
         assert!(!matches("Citation\nEmerald Publishing Limited\n"));
         assert!(!matches("Item Type: Article\nDate Deposited: 1 May 2020\nPublisher: Emerald"));
         assert!(!matches("TY  - JOUR\nPB  - Emerald Publishing Limited\nER  - \n"));
