@@ -679,7 +679,8 @@ mod tests {
     /// `(volume, issue, pages)` after `Vol. `, one case a line.
     #[test]
     fn volume_shapes() {
-        let cases: &[(&str, (&str, Option<&str>, Option<&str>))] = &[
+        type Parts = (&'static str, Option<&'static str>, Option<&'static str>);
+        let cases: &[(&str, Parts)] = &[
             ("33 No. 2, pp. 188-203", ("33", Some("2"), Some("188-203"))),
             ("12 No. 3/4, pp. 1-20", ("12", Some("3/4"), Some("1-20"))),
             ("5, pp. 1-20", ("5", None, Some("1-20"))),
@@ -754,5 +755,50 @@ mod seed_tests {
         let src = std::fs::read_to_string(path).expect("seed");
         let parsed = super::parse(&src);
         assert_eq!(parsed.diagnostics, []);
+    }
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("file")
+    }
+
+    /// The other layouts' seeds are not taken for this one.
+    #[test]
+    fn other_seeds_do_not_match() {
+        for stem in ["000_03074430344a2eb4", "001_324412edea90c2cb", "002_fc63fb150162b550"] {
+            assert!(!super::matches(&read(&format!("seeds/{stem}.txt"))), "{stem}");
+        }
+        assert!(super::matches(&read("seeds/003_52230baad5f3f45f.txt")));
+    }
+
+    /// Partial copies never panic: the seed cut at every character, and with each line
+    /// left out.
+    #[test]
+    fn partial_copies_do_not_panic() {
+        let src = read("seeds/003_52230baad5f3f45f.txt");
+        for (i, _) in src.char_indices() {
+            let _ = super::parse(&src[..i]);
+            let _ = super::parse(&src[i..]);
+        }
+        let lines: Vec<&str> = src.lines().collect();
+        for skip in 0..lines.len() {
+            let text: Vec<&str> =
+                lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
+            let _ = super::parse(&text.join("\n"));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_does_not_panic(s in "\\PC*") {
+            let _ = super::parse(&s);
+        }
+
+        #[test]
+        fn labelled_lines_do_not_panic(lines in proptest::collection::vec(
+            "(Item Type|URI|Citation|Abstract|ISSN|Publication date|In|Vol\\.)?[:(), .\"a-z0-9]{0,30}",
+            0..12,
+        )) {
+            let _ = super::parse(&lines.join("\n"));
+        }
     }
 }

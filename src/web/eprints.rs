@@ -268,6 +268,8 @@ struct Field<'a> {
 struct Page<'a> {
     title: Option<PageLine<'a>>,
     citation: Option<PageLine<'a>>,
+    /// Name lines under the title when there is no citation line (`Green, Emma`).
+    byline: Vec<&'a str>,
     abstract_paras: Vec<&'a str>,
     fields: Vec<Field<'a>>,
 }
@@ -286,7 +288,7 @@ enum State {
 fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
     let mut page = Page::default();
     let mut state = State::Header;
-    let mut last_candidate: Option<PageLine<'a>> = None;
+    let mut candidates: Vec<PageLine<'a>> = Vec::new();
     // Whether the last field takes the next line as (more of) its value.
     let mut open = false;
     for line in page_lines(src) {
@@ -295,19 +297,19 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
             if t.is_empty() || is_noise(t) {
                 continue;
             }
-            if is_citation_line(t, last_candidate.map(|c| c.text)) {
+            if is_citation_line(t, candidates.last().map(|c| c.text)) {
                 page.citation = Some(line);
-                page.title = last_candidate;
+                page.title = candidates.last().copied();
                 state = State::Body;
                 continue;
             }
             if label_line(t).is_some_and(|(l, _)| target_of(l).is_some())
                 || t.eq_ignore_ascii_case("abstract")
             {
-                page.title = last_candidate;
+                title_without_citation(&mut page, &candidates, diagnostics);
                 state = State::Body;
             } else {
-                last_candidate = Some(line);
+                candidates.push(line);
                 continue;
             }
         }
@@ -355,9 +357,46 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         diagnostics.push(Diagnostic::warning(line.offset, format!("line not placed: {t}")));
     }
     if state == State::Header {
-        page.title = last_candidate;
+        title_without_citation(&mut page, &candidates, diagnostics);
     }
     page
+}
+
+/// Without a citation line the title is the first header line that is neither chrome
+/// (the repository's name, navigation) nor a name; name lines after it are the byline.
+fn title_without_citation<'a>(
+    page: &mut Page<'a>,
+    candidates: &[PageLine<'a>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let is_chrome = |t: &str| {
+        let l = t.to_lowercase();
+        ["repository", "research online", "eprints", "theses online", "skip to"]
+            .iter()
+            .any(|w| l.contains(w))
+            || ["home", "browse", "search", "about", "login", "help", "contact", "advanced search"]
+                .contains(&l.as_str())
+    };
+    let mut lines = candidates.iter().filter(|l| !is_chrome(l.text));
+    page.title = lines.by_ref().find(|l| !is_name_line(l.text)).copied();
+    for line in lines {
+        if is_name_line(line.text) {
+            page.byline.push(line.text);
+        } else {
+            diagnostics
+                .push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
+        }
+    }
+}
+
+/// A line of inverted names (`Green, Emma`, `Patel, R. and Khan, S.`): a comma, no digits
+/// or colons, at most eight words, each capitalised, an initial or `and`.
+fn is_name_line(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    t.contains(", ")
+        && words.len() <= 8
+        && !t.contains(|c: char| c.is_ascii_digit() || c == ':')
+        && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) || *w == "and")
 }
 
 /// True for the citation line: `Creators (Year) Title…`, whose creators read like names
@@ -494,6 +533,9 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
     for field in &page.fields {
         item_type_seen |= field.target == Some(Target::ItemType);
         apply_field(&mut rec, &mut pending, field, diagnostics);
+    }
+    if rec.author.is_empty() {
+        rec.author = page.byline.iter().flat_map(|l| inverted_name_list(l)).collect();
     }
     let title = page.title.map(|t| collapse_ws(t.text));
     Record::set(&mut rec.title, title.as_deref().unwrap_or_default());
@@ -774,9 +816,7 @@ fn fill_from(rec: &mut Record, cited: Record) {
     );
     fill_vec!(author, editor, isbn, issn);
     for (name, value) in cited.extra {
-        if !rec.extra.contains_key(&name) {
-            rec.extra.insert(name, value);
-        }
+        rec.extra.entry(name).or_insert(value);
     }
 }
 
@@ -882,15 +922,28 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
             continue;
         }
         if let Some(i) = s.rfind("ISSN ") {
-            let issns: Vec<String> = s
+            let issns: Option<Vec<String>> = s
                 .get(i + 5..)
                 .unwrap_or_default()
-                .split([',', ';'])
-                .filter_map(clean_issn)
+                .split([',', ';', ' '])
+                .map(|t| t.trim_end_matches('.'))
+                .filter(|t| !t.is_empty())
+                .map(clean_issn)
                 .collect();
-            if !issns.is_empty() {
-                cit.issn.extend(issns);
-                s = trim(s.get(..i).unwrap_or_default());
+            if let Some(issns) = issns.filter(|v| !v.is_empty()) {
+                // `ISSN 0960-1643. E-ISSN 1478-5242`: the electronic one is printed last.
+                let before = s.get(..i).unwrap_or_default();
+                let before = before
+                    .strip_suffix("E-")
+                    .or_else(|| before.strip_suffix("e-"))
+                    .or_else(|| before.strip_suffix("Online "))
+                    .unwrap_or(before);
+                for issn in issns.into_iter().rev() {
+                    if !cit.issn.contains(&issn) {
+                        cit.issn.insert(0, issn);
+                    }
+                }
+                s = trim(before);
                 continue;
             }
         }
@@ -933,7 +986,17 @@ fn split_pp(s: &str) -> Option<(&str, String)> {
 /// `Journal`: container, volume, issue, pages. Always places everything.
 fn journal_tail(core: &str, cit: &mut Record) -> bool {
     let mut s = core.trim();
-    if let Some((before, pages)) = split_pp(s) {
+    let article_number = s.rsplit_once(". ").and_then(|(before, last)| {
+        ["Article Number ", "Article number ", "Article no. ", "Article No. ", "Article "]
+            .iter()
+            .find_map(|p| last.strip_prefix(p))
+            .filter(|n| is_pages(n))
+            .map(|n| (before, n))
+    });
+    if let Some((before, number)) = article_number {
+        cit.page = Some(number.to_owned());
+        s = before;
+    } else if let Some((before, pages)) = split_pp(s) {
         cit.page = Some(pages);
         s = before;
     } else if let Some((before, last)) = s.rsplit_once(". ").or_else(|| s.rsplit_once(", "))
@@ -977,7 +1040,13 @@ fn journal_tail(core: &str, cit: &mut Record) -> bool {
 /// (`Centre for Health Services Studies, University of Kent`).
 fn publisher_place(s: &str, cit: &mut Record) {
     let s = s.trim().trim_end_matches('.');
-    let parts: Vec<&str> = s.split(", ").collect();
+    let mut parts: Vec<&str> = s.split(", ").collect();
+    if let Some(n) = parts.last().and_then(|p| page_count(p))
+        && parts.len() > 1
+    {
+        cit.number_of_pages = Some(n.to_owned());
+        parts.pop();
+    }
     let place_parts = match parts.as_slice() {
         [] | [_] => 0,
         [_, _] => 1,
@@ -1208,7 +1277,7 @@ fn thesis_tail(core: &str, cit: &mut Record) -> bool {
     let end = if lower.get(i..).is_some_and(|s| s.starts_with(' ')) { i + 7 } else { i + 6 };
     Record::set(&mut cit.genre, core.get(..end).unwrap_or(core));
     let rest = core.get(end..).unwrap_or_default().trim_start_matches([',', ' ']);
-    Record::set(&mut cit.publisher, rest.trim_end_matches('.'));
+    Record::set(&mut cit.publisher, rest.trim_end_matches(['.', ',', ' ']));
     true
 }
 
@@ -1377,6 +1446,56 @@ mod tests {
                 ],
             ),
             (
+                "Grey, I. (2019) Trial. BMJ Open, 9 (3). Article Number e024567. ISSN \
+                 2044-6055. E-ISSN 2044-6055. (doi:10.1136/bmjopen-2018-024567)",
+                Kind::ArticleJournal,
+                &[("page", "e024567"), ("issue", "3"), ("container", "BMJ Open")],
+            ),
+            (
+                "Checkland, K. (2013) T. British Journal of General Practice, 63 (614). \
+                 e611-e619. ISSN 0960-1643. E-ISSN 1478-5242.",
+                Kind::ArticleJournal,
+                &[("issn", "0960-1643; 1478-5242"), ("page", "e611-e619")],
+            ),
+            (
+                "Stone, J. (2016) T. Doctor of Philosophy (PhD) thesis, University of Kent,. \
+                 (Access to this publication is currently restricted. You may be able to \
+                 access a copy if URLs are provided) (KAR id:54321)",
+                Kind::Thesis,
+                &[("publisher", "University of Kent"), ("repository-id", "54321")],
+            ),
+            (
+                "Hill, K. (2010) A Book. Palgrave Macmillan, Basingstoke, UK, 256 pp. ISBN \
+                 978-0-230-00000-1",
+                Kind::Book,
+                &[
+                    ("publisher", "Palgrave Macmillan"),
+                    ("place", "Basingstoke, UK"),
+                    ("pages", "256"),
+                    ("isbn", "978-0-230-00000-1"),
+                ],
+            ),
+            (
+                "Ward, L. (2015) Talk. In: Proceedings of the 5th Conference on Care. Springer, \
+                 pp. 1-10. ISBN 978-3-319-00000-2",
+                Kind::PaperConference,
+                &[
+                    ("container", "Proceedings of the 5th Conference on Care"),
+                    ("publisher", "Springer"),
+                    ("page", "1-10"),
+                ],
+            ),
+            (
+                "Wood, M. (2015) Talk. In: 5th Conference on Care, 12-14 June 2015, Canterbury, \
+                 UK. (Unpublished) (KAR id:50000)",
+                Kind::PaperConference,
+                &[
+                    ("event", "5th Conference on Care"),
+                    ("event-place", "Canterbury, UK"),
+                    ("status", "Unpublished"),
+                ],
+            ),
+            (
                 "Black, H (2015) Title. PhD thesis, University of Leeds.",
                 Kind::Document,
                 &[
@@ -1412,12 +1531,24 @@ mod tests {
                         r.event_date.as_ref().and_then(Date::to_edtf).unwrap_or_default()
                     }
                     "genre" => r.genre.clone().unwrap_or_default(),
+                    "pages" => r.number_of_pages.clone().unwrap_or_default(),
                     "kind" => r.kind.as_csl().to_owned(),
                     other => r.extra.get(other).cloned().unwrap_or_default(),
                 };
                 assert_eq!(got, *value, "{field} of {line:?}");
             }
         }
+    }
+
+    #[test]
+    fn page_without_citation_line() {
+        let src = "ePrints Soton\nHome\nA study of things\nGreen, Emma\nPatel, R. and Khan, S.\n\n\
+                   Abstract\nText.\n\nItem Type: Article\nURI: http://eprints.example/1\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(r.title.as_deref(), Some("A study of things"));
+        assert_eq!(names(&r.author), ["Green, Emma", "Patel, R.", "Khan, S."]);
+        assert_eq!(parsed.diagnostics, []);
     }
 
     #[test]
@@ -1454,5 +1585,50 @@ mod seed_tests {
         let src = std::fs::read_to_string(path).expect("seed");
         let parsed = super::parse(&src);
         assert_eq!(parsed.diagnostics, []);
+    }
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("file")
+    }
+
+    /// The other layouts' seeds are not taken for this one.
+    #[test]
+    fn other_seeds_do_not_match() {
+        for stem in ["000_03074430344a2eb4", "001_324412edea90c2cb", "003_52230baad5f3f45f"] {
+            assert!(!super::matches(&read(&format!("seeds/{stem}.txt"))), "{stem}");
+        }
+        assert!(super::matches(&read("seeds/002_fc63fb150162b550.txt")));
+    }
+
+    /// Partial copies never panic: the seed cut at every character, and with each line
+    /// left out.
+    #[test]
+    fn partial_copies_do_not_panic() {
+        let src = read("seeds/002_fc63fb150162b550.txt");
+        for (i, _) in src.char_indices() {
+            let _ = super::parse(&src[..i]);
+            let _ = super::parse(&src[i..]);
+        }
+        let lines: Vec<&str> = src.lines().collect();
+        for skip in 0..lines.len() {
+            let text: Vec<&str> =
+                lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
+            let _ = super::parse(&text.join("\n"));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_does_not_panic(s in "\\PC*") {
+            let _ = super::parse(&s);
+        }
+
+        #[test]
+        fn labelled_lines_do_not_panic(lines in proptest::collection::vec(
+            "(Item Type|URI|Citation|Abstract|ISSN|Publication date|In|Vol\\.)?[:(), .\"a-z0-9]{0,30}",
+            0..12,
+        )) {
+            let _ = super::parse(&lines.join("\n"));
+        }
     }
 }

@@ -93,9 +93,8 @@ pub(crate) fn inverted_name_list(s: &str) -> Vec<Person> {
             groups.push(tokens);
         }
     }
-    let total: usize = groups.iter().map(Vec::len).sum();
     let mut people = Vec::new();
-    if total % 2 == 0 && groups.iter().all(|g| g.len() % 2 == 0) {
+    if groups.iter().all(|g| g.len().is_multiple_of(2)) {
         let tokens: Vec<&str> = groups.concat();
         for pair in tokens.chunks(2) {
             if let [family, given] = pair {
