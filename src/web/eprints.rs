@@ -227,6 +227,12 @@ fn is_noise(line: &str) -> bool {
         "text",
         "pdf",
         "request a copy",
+        "author's accepted manuscript",
+        "author’s accepted manuscript",
+        "accepted version",
+        "published version",
+        "submitted version",
+        "publisher's version",
         "metadata",
         "statistics",
         "actions",
@@ -243,6 +249,11 @@ fn is_noise(line: &str) -> bool {
         "actions (login required)",
         "repository staff only",
         "library staff only",
+        "restricted to repository staff only",
+        "contact us about this publication",
+        "download this file",
+        "available under license",
+        "share this",
     ];
     let lower = line.to_lowercase();
     let lower = lower.trim_start_matches(['•', '·', '*', '-', ' ']).trim_end_matches(':');
