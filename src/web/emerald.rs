@@ -133,6 +133,8 @@ fn is_noise(line: &str) -> bool {
         "epub",
         "download pdf",
         "view pdf",
+        "author(s):",
+        "authors:",
         ":",
     ];
     const STARTS: &[&str] = &[
@@ -348,7 +350,11 @@ fn keywords(lines: &[&str]) -> Vec<String> {
         [one] if one.contains(',') => one.split(',').collect(),
         _ => lines.to_vec(),
     };
-    split.iter().map(|k| collapse_ws(k)).filter(|k| !k.is_empty()).collect()
+    split
+        .iter()
+        .map(|k| collapse_ws(k.trim_end_matches([',', ';', '.'])))
+        .filter(|k| !k.is_empty())
+        .collect()
 }
 
 /// Title, byline and container from the header lines. The citation's title and container

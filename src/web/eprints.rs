@@ -690,7 +690,15 @@ fn apply_field(
 fn read_creators(rec: &mut Record, field: &Field<'_>) {
     for value in &field.values {
         let mut cells = value.split('\t').map(str::trim).filter(|c| !c.is_empty());
-        let Some(name) = cells.next() else { continue };
+        let Some(mut name) = cells.next() else { continue };
+        // A copy that turned the tab into spaces: `Allen, T. 0000-0002-1825-0097`.
+        let mut orcid_in_name = None;
+        if let Some((before, last)) = name.rsplit_once(' ')
+            && is_orcid(last)
+        {
+            name = before.trim_end();
+            orcid_in_name = Some(last);
+        }
         let header = name.split_whitespace().all(|w| {
             ["authors", "creators", "authors/creators", "name", "orcid", "email"]
                 .contains(&w.to_lowercase().as_str())
@@ -699,7 +707,8 @@ fn read_creators(rec: &mut Record, field: &Field<'_>) {
             continue;
         }
         let people = inverted_name_list(name);
-        if let (Some(orcid), [person]) = (cells.find(|c| is_orcid(c)), people.as_slice()) {
+        let orcid = orcid_in_name.or_else(|| cells.find(|c| is_orcid(c)));
+        if let (Some(orcid), [person]) = (orcid, people.as_slice()) {
             let who = person.display_inverted().unwrap_or_default();
             rec.push_extra("orcid", &format!("{who}: {orcid}"));
         }
@@ -1549,6 +1558,19 @@ mod tests {
                 assert_eq!(got, *value, "{field} of {line:?}");
             }
         }
+    }
+
+    #[test]
+    fn creators_tables() {
+        let src = "T\nSmith, J. (2019) T. J, 1.\nItem Type: Article\nAuthors/Creators:\n\
+                   Authors\tORCID\nAllen, T.\t0000-0002-1825-0097\nBrown, C. 0000-0001-5109-3700\n\
+                   Sutton, M.\t\nURI: http://x/1\n";
+        let r = &parse(src).records[0];
+        assert_eq!(names(&r.author), ["Allen, T.", "Brown, C.", "Sutton, M."]);
+        assert_eq!(
+            r.extra.get("orcid").map(String::as_str),
+            Some("Allen, T.: 0000-0002-1825-0097\nBrown, C.: 0000-0001-5109-3700")
+        );
     }
 
     #[test]
