@@ -358,8 +358,8 @@ fn keywords(lines: &[&str]) -> Vec<String> {
 }
 
 /// Title, byline and container from the header lines. The citation's title and container
-/// tell the lines apart when it has them; else the first line is the title and the last
-/// (when there are more than two) the container.
+/// tell the lines apart when it has them; else the first line is the title and the last,
+/// unless it ends in an affiliation, the container.
 fn read_header(
     page: &Page<'_>,
     cited: Option<&Record>,
@@ -388,15 +388,19 @@ fn read_header(
     Record::set(&mut rec.title, title.text);
 
     let cited_container = cited.and_then(|c| c.container_title.as_deref()).map(norm);
-    let container_at = match &cited_container {
-        Some(c) => lines.iter().position(|l| norm(l.text) == *c),
-        // Without a citation: the last line (Emerald always prints the journal or book),
-        // unless it ends with an affiliation.
-        None => lines.len().checked_sub(1).filter(|&i| !lines[i].text.ends_with(')')),
-    };
+    // The line the citation names as journal or book; failing that the last line (Emerald
+    // always prints the journal or book), unless it ends with an affiliation.
+    let matched =
+        cited_container.as_ref().and_then(|c| lines.iter().position(|l| norm(l.text) == *c));
+    let container_at =
+        matched.or_else(|| lines.len().checked_sub(1).filter(|&i| !lines[i].text.ends_with(')')));
     if let Some(i) = container_at {
         let container = lines.remove(i);
-        Record::set(&mut rec.container_title, container.text);
+        // A header line that differs from the citation's container is a shorter form of
+        // it (the book's title without its subtitle): the citation's fuller form is kept.
+        if matched.is_some() || cited_container.is_none() {
+            Record::set(&mut rec.container_title, container.text);
+        }
         for line in lines.drain(i..) {
             diagnostics
                 .push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));

@@ -17,8 +17,8 @@
 //!   when the label stands alone;
 //! - chrome again (view counters, `Depositors only (login required):`).
 //!
-//! Reading has two stages: [`scan`] sorts the lines into title, citation line, abstract and
-//! labelled fields, borrowing from the page; [`build`] maps the labels onto a [`Record`] and
+//! Reading has two stages: `scan` sorts the lines into title, citation line, abstract and
+//! labelled fields, borrowing from the page; `build` maps the labels onto a [`Record`] and
 //! lets the citation line fill what the labels do not give (labels win: they are the
 //! repository's own fields, the citation line is generated from them).
 //!
@@ -26,9 +26,13 @@
 //! (Doctoral)`, the genre); `Date Deposited`, `Last Modified`, `Depositing User`, `Subjects`
 //! (Library of Congress classes) and `Divisions` go to `extra`, never to dates or keywords;
 //! `Resource URI`/`URI` is the record's URL; an `Official URL` that only resolves the DOI is
-//! not kept twice, any other goes to `extra` `official-url`; the repository's id in the
-//! citation line (`(KAR id:35069)`) is `extra` `repository-id`. When part of the citation
-//! line cannot be placed, the whole line is kept in `extra` `citation` and a warning says so.
+//! not kept twice (it gives the DOI when no other label does), any other is the URL of a page
+//! without a URI and else `extra` `official-url`; the repository's id in the citation line
+//! (`(KAR id:35069)`) is `extra` `repository-id`; a creators table (White Rose
+//! `Authors/Creators:`) gives the authors and `extra` `orcid`. A page without a citation
+//! line takes its title from the first header line that is not chrome and its authors from
+//! the name lines under it. When part of the citation line cannot be placed, the whole line
+//! is kept in `extra` `citation` and a warning says so.
 
 use nom::bytes::complete::{take_while_m_n, take_while1};
 use nom::character::complete::{char, satisfy};
