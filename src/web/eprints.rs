@@ -828,6 +828,7 @@ fn fill_from(rec: &mut Record, cited: Record) {
         page,
         number_of_pages,
         number,
+        edition,
         publisher,
         publisher_place,
         event_title,
@@ -1162,6 +1163,10 @@ fn in_book(core: &str, cit: &mut Record, conference: bool) -> bool {
         [book, middle @ .., publisher] => {
             let mut book = (*book).to_owned();
             for part in middle {
+                if let Some(edition) = edition(part) {
+                    Record::set(&mut cit.edition, edition);
+                    continue;
+                }
                 match series(part) {
                     Some((name, number)) if cit.collection_title.is_none() => {
                         Record::set(&mut cit.collection_title, name);
@@ -1227,21 +1232,32 @@ fn book_tail(core: &str, cit: &mut Record) -> bool {
     let segments: Vec<&str> = core.split(". ").map(str::trim).filter(|p| !p.is_empty()).collect();
     let Some((publisher, rest)) = segments.split_last() else { return true };
     publisher_place(publisher, cit);
-    match rest {
-        [] => true,
-        [one] => match series(one) {
-            Some((name, number)) => {
-                Record::set(&mut cit.collection_title, name);
-                cit.collection_number = number.map(str::to_owned);
-                true
-            }
-            None => {
-                Record::set(&mut cit.collection_title, one);
-                true
-            }
-        },
-        _ => false,
+    let mut placed = true;
+    for part in rest {
+        if let Some(edition) = edition(part) {
+            Record::set(&mut cit.edition, edition);
+        } else if cit.collection_title.is_none() {
+            let (name, number) = series(part).unwrap_or((part, None));
+            Record::set(&mut cit.collection_title, name);
+            cit.collection_number = number.map(str::to_owned);
+        } else {
+            placed = false;
+        }
     }
+    placed
+}
+
+/// `2nd ed` / `3rd edn` / `Second edition`: the edition as printed, without `ed.`.
+fn edition(s: &str) -> Option<&str> {
+    let s = s.trim().trim_end_matches('.');
+    let (number, word) = s.rsplit_once(' ')?;
+    let is_ed = ["ed", "edn", "edition", "Edition", "Ed"].contains(&word);
+    let ordinal = number.ends_with("st")
+        || number.ends_with("nd")
+        || number.ends_with("rd")
+        || number.ends_with("th")
+        || ["First", "Second", "Third", "Fourth", "Fifth", "Revised", "New"].contains(&number);
+    (is_ed && ordinal && !number.contains(' ')).then_some(number)
 }
 
 /// `Report type. Series (12). Publisher, Place` after a monograph's title.
@@ -1500,6 +1516,11 @@ mod tests {
                 ],
             ),
             (
+                "Young, N. (2012) Health Policy. 2nd ed. Sage, London. ISBN 9781446200001",
+                Kind::Book,
+                &[("edition", "2nd"), ("series", ""), ("publisher", "Sage"), ("place", "London")],
+            ),
+            (
                 "Ward, L. (2015) Talk. In: Proceedings of the 5th Conference on Care. Springer, \
                  pp. 1-10. ISBN 978-3-319-00000-2",
                 Kind::PaperConference,
@@ -1556,6 +1577,7 @@ mod tests {
                     }
                     "genre" => r.genre.clone().unwrap_or_default(),
                     "pages" => r.number_of_pages.clone().unwrap_or_default(),
+                    "edition" => r.edition.clone().unwrap_or_default(),
                     "kind" => r.kind.as_csl().to_owned(),
                     other => r.extra.get(other).cloned().unwrap_or_default(),
                 };
