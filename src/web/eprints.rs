@@ -631,10 +631,7 @@ fn apply_field(
                 rec.push_extra("uri", &joined);
             }
         }
-        Target::Editors => {
-            let names = joined.trim_end_matches('.');
-            rec.editor = inverted_name_list(names);
-        }
+        Target::Editors => read_people(rec, field, true),
         Target::Isbn => {
             let isbns = isbn_list(&joined);
             if isbns.is_empty() {
@@ -677,7 +674,7 @@ fn apply_field(
         Target::Language => Record::set(&mut rec.language, &joined),
         Target::Institution => pending.institution = Some(joined),
         Target::ThesisType => pending.thesis_type = Some(joined),
-        Target::Creators => read_creators(rec, field),
+        Target::Creators => read_people(rec, field, false),
         Target::PublishedDate => pending.published = Date::parse(&joined),
         Target::OnlineDate => rec.available_date = Date::parse(&joined),
         Target::Extra(name) => {
@@ -688,10 +685,11 @@ fn apply_field(
     }
 }
 
-/// A creators table (White Rose `Authors/Creators:`): one name a line, maybe followed by a
-/// tab and an ORCID iD, under an `Authors  ORCID` header; or `Family, G. and Family, G.`.
-/// ORCID iDs go to `extra` `orcid` as `Family, Given: iD`.
-fn read_creators(rec: &mut Record, field: &Field<'_>) {
+/// A creators or editors table (White Rose `Authors/Creators:`, `Editors:`): one name a
+/// line, maybe followed by a tab and an ORCID iD, under an `Authors  ORCID` header; or
+/// `Family, G. and Family, G.` on one line. ORCID iDs go to `extra` `orcid` as
+/// `Family, Given: iD`.
+fn read_people(rec: &mut Record, field: &Field<'_>, editors: bool) {
     for value in &field.values {
         let mut cells = value.split('\t').map(str::trim).filter(|c| !c.is_empty());
         let Some(mut name) = cells.next() else { continue };
@@ -704,7 +702,7 @@ fn read_creators(rec: &mut Record, field: &Field<'_>) {
             orcid_in_name = Some(last);
         }
         let header = name.split_whitespace().all(|w| {
-            ["authors", "creators", "authors/creators", "name", "orcid", "email"]
+            ["authors", "creators", "authors/creators", "editors", "name", "orcid", "email"]
                 .contains(&w.to_lowercase().as_str())
         });
         if header {
@@ -716,7 +714,11 @@ fn read_creators(rec: &mut Record, field: &Field<'_>) {
             let who = person.display_inverted().unwrap_or_default();
             rec.push_extra("orcid", &format!("{who}: {orcid}"));
         }
-        rec.author.extend(people);
+        if editors {
+            rec.editor.extend(people);
+        } else {
+            rec.author.extend(people);
+        }
     }
 }
 
