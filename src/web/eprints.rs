@@ -1661,6 +1661,22 @@ mod seed_tests {
         assert!(super::matches(&read("seeds/002_fc63fb150162b550.txt")));
     }
 
+    /// The other page layout's fixture pages are not taken for this one.
+    #[test]
+    fn other_layout_fixtures_do_not_match() {
+        let dir = format!("{}/fixtures/read/emerald", env!("CARGO_MANIFEST_DIR"));
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                seen += 1;
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                assert!(!super::matches(&text), "{}", path.display());
+            }
+        }
+        assert!(seen >= 3);
+    }
+
     /// Partial copies never panic: the seed cut at every character, and with each line
     /// left out.
     #[test]
