@@ -36,7 +36,7 @@
 
 use nom::bytes::complete::{take_while_m_n, take_while1};
 use nom::character::complete::{char, satisfy};
-use nom::combinator::{all_consuming, opt};
+use nom::combinator::opt;
 use nom::{IResult, Parser};
 
 use super::{PageLine, inverted_name_list, is_page_space, matching_open, page_lines};
@@ -448,16 +448,23 @@ fn citation_head(line: &str) -> Option<Head<'_>> {
     None
 }
 
-/// A year (`2013`, `2013a`) or a publication status in place of one.
-fn is_when(s: &str) -> bool {
-    fn year(i: &str) -> IResult<&str, (&str, Option<char>)> {
-        all_consuming((
-            take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
-            opt(satisfy(|c| c.is_ascii_lowercase())),
-        ))
-        .parse(i)
+/// The year a citation's parentheses open with: `2013`, `2013a`, `2013 [online]`,
+/// `2013-2014` (a short note may follow the year, not more digits).
+fn when_year(s: &str) -> Option<&str> {
+    fn year(i: &str) -> IResult<&str, &str> {
+        let (rest, year) = take_while_m_n(4, 4, |c: char| c.is_ascii_digit()).parse(i)?;
+        let (rest, _) = opt(satisfy(|c| c.is_ascii_lowercase())).parse(rest)?;
+        Ok((rest, year))
     }
-    year(s.trim()).is_ok() || status_word(s).is_some()
+    let (note, year) = year(s.trim()).ok()?;
+    let note_ok = note.is_empty()
+        || (!note.starts_with(|c: char| c.is_ascii_digit()) && note.chars().count() <= 16);
+    (note_ok && year.starts_with(['1', '2'])).then_some(year)
+}
+
+/// A year or a publication status (`In press`, `n.d.`) in place of one.
+fn is_when(s: &str) -> bool {
+    when_year(s).is_some() || status_word(s).is_some() || s.trim().eq_ignore_ascii_case("n.d.")
 }
 
 /// A publication status printed in place of a year or after a citation, as printed.
@@ -863,9 +870,11 @@ fn read_citation(
         Some(editors) => cit.editor = inverted_name_list(editors),
         None => cit.author = inverted_name_list(head.creators),
     }
-    match status_word(head.when) {
-        Some(status) => cit.status = Some(status.to_owned()),
-        None => cit.issued = Date::parse(head.when.trim_end_matches(|c: char| c.is_alphabetic())),
+    match (status_word(head.when), when_year(head.when)) {
+        (Some(status), _) => cit.status = Some(status.to_owned()),
+        (None, Some(year)) => cit.issued = Date::parse(year),
+        // `n.d.`: no date.
+        (None, None) => {}
     }
     let (cited_title, after) = split_title(head.rest, title);
     cit.title = cited_title;
@@ -1358,6 +1367,12 @@ mod tests {
         assert_eq!((h.creators, h.when), ("Smith, J. (ed.)", "2013b"));
         assert_eq!(citation_head("Smith, J. (In press) T.").unwrap().when, "In press");
         assert_eq!(citation_head("A title (with words) here"), None);
+        assert_eq!(citation_head("Smith, J. (2013 [online]) T.").unwrap().when, "2013 [online]");
+        assert_eq!(citation_head("Smith, J. (n.d.) T.").unwrap().when, "n.d.");
+        assert_eq!(citation_head("Lab (12345) T."), None);
+        assert_eq!(when_year("2013a"), Some("2013"));
+        assert_eq!(when_year("2013-2014"), Some("2013"));
+        assert_eq!(when_year("20134"), None);
         assert_eq!(citation_head("Only (2013)"), None);
     }
 
