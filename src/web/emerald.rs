@@ -546,14 +546,15 @@ fn find_top_level(s: &str, pat: &str) -> Option<usize> {
     None
 }
 
-/// `33 No. 2, pp. 188-203` after `Vol. `: volume, issue, pages.
+/// `33 No. 2, pp. 188-203` after `Vol. ` (with or without the commas):
+/// volume, issue, pages.
 fn volume_issue_pages(i: &str) -> IResult<&str, (&str, Option<&str>, Option<&str>)> {
     let token = || take_till1(|c: char| c == ',' || c == ' ');
     (
         token(),
-        opt(preceded(tag(" No. "), token())),
+        opt(preceded((opt(tag(",")), tag(" No. ")), token())),
         opt(preceded(
-            (tag(","), opt(tag(" "))),
+            (opt(tag(",")), opt(tag(" "))),
             preceded(
                 alt((tag("pp. "), tag("pp."), tag("p. "), tag("p."))),
                 take_till1(|c| c == ' '),
@@ -700,6 +701,8 @@ mod tests {
             ("44 No. 5, p. 12", ("44", Some("5"), Some("12"))),
             ("ahead-of-print No. ahead-of-print", ("ahead-of-print", Some("ahead-of-print"), None)),
             ("7", ("7", None, None)),
+            ("33, No. 2, pp. 1-9", ("33", Some("2"), Some("1-9"))),
+            ("33 No. 2 pp. 1-9", ("33", Some("2"), Some("1-9"))),
         ];
         for (input, want) in cases {
             assert_eq!(volume_issue_pages(input).map(|(_, v)| v), Ok(*want), "{input}");
