@@ -26,8 +26,6 @@ pub fn detect(src: &str) -> Option<InputFormat> {
 
 // Helpers shared by the page readers (appended by the EPrints/Emerald readers).
 
-use crate::Person;
-
 /// One line of a copied page: its text without the line ending and without the white space
 /// (no-break and zero-width spaces too) around it, and the byte offset where that text
 /// starts, for diagnostics.
@@ -83,7 +81,7 @@ pub(crate) fn matching_open(s: &str) -> Option<usize> {
 /// (Kent), `Family, G., Family, G. and Family, G.` (EPrints default, Emerald), with an
 /// optional Oxford comma or `&` before the last name. Names pair up as family and given;
 /// a part that cannot pair (an organisation) is read on its own.
-pub(crate) fn inverted_name_list(s: &str) -> Vec<Person> {
+pub(crate) fn inverted_name_list(s: &str) -> Vec<crate::Person> {
     let s = crate::model::collapse_ws(s);
     let s = s.trim().trim_end_matches(',').trim();
     let mut groups: Vec<Vec<&str>> = Vec::new();
@@ -98,7 +96,7 @@ pub(crate) fn inverted_name_list(s: &str) -> Vec<Person> {
         let tokens: Vec<&str> = groups.concat();
         for pair in tokens.chunks(2) {
             if let [family, given] = pair {
-                people.push(Person::parse_inverted(&format!("{family}, {given}")));
+                people.push(crate::Person::parse_inverted(&format!("{family}, {given}")));
             }
         }
         return people;
@@ -108,11 +106,11 @@ pub(crate) fn inverted_name_list(s: &str) -> Vec<Person> {
         let mut chunks = group.chunks_exact(2);
         for pair in chunks.by_ref() {
             if let [family, given] = pair {
-                people.push(Person::parse_inverted(&format!("{family}, {given}")));
+                people.push(crate::Person::parse_inverted(&format!("{family}, {given}")));
             }
         }
         if let [lone] = chunks.remainder() {
-            people.push(Person::parse(lone));
+            people.push(crate::Person::parse(lone));
         }
     }
     people
@@ -121,6 +119,7 @@ pub(crate) fn inverted_name_list(s: &str) -> Vec<Person> {
 #[cfg(test)]
 mod helper_tests {
     use super::*;
+    use crate::Person;
 
     fn names(s: &str) -> Vec<String> {
         inverted_name_list(s).iter().filter_map(Person::display_inverted).collect()
