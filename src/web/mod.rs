@@ -23,6 +23,7 @@ const LAYOUTS: &[(InputFormat, Matcher)] = &[
 pub fn detect(src: &str) -> Option<InputFormat> {
     LAYOUTS.iter().find(|(_, matches)| matches(src)).map(|(format, _)| *format)
 }
+mod labels;
 
 // Helpers shared by the page readers (appended by the EPrints/Emerald readers).
 
