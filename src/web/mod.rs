@@ -28,13 +28,13 @@ mod labels;
 // Helpers shared by the page readers (appended by the EPrints/Emerald readers).
 
 /// One line of a copied page: its text without the line ending and without the white space
-/// (no-break and zero-width spaces too) around it, and the byte offset where that text
+/// (no-break and zero-width spaces too) around it, and the byte offset where the line
 /// starts, for diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PageLine<'a> {
     /// The trimmed text.
     pub text: &'a str,
-    /// Byte offset of `text` in the page.
+    /// Byte offset of the line's start in the page.
     pub offset: usize,
 }
 
@@ -43,17 +43,12 @@ pub(crate) fn is_page_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
-/// The page's lines, trimmed, with their offsets.
+/// The page's lines (split by [`labels::lines`]), trimmed, with the offsets of their starts.
 pub(crate) fn page_lines(src: &str) -> Vec<PageLine<'_>> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for raw in src.split_inclusive('\n') {
-        let start = raw.trim_start_matches(is_page_space);
-        let lead = raw.len() - start.len();
-        out.push(PageLine { text: start.trim_end_matches(is_page_space), offset: offset + lead });
-        offset += raw.len();
-    }
-    out
+    labels::lines(src)
+        .into_iter()
+        .map(|l| PageLine { text: l.text.trim_matches(is_page_space), offset: l.offset })
+        .collect()
 }
 
 /// For text ending in `)`, the byte index of the `(` that opens that last group (nested
@@ -143,7 +138,7 @@ mod helper_tests {
     fn lines_and_parens() {
         let lines = page_lines("a\r\n\u{a0} b \nc");
         let got: Vec<(&str, usize)> = lines.iter().map(|l| (l.text, l.offset)).collect();
-        assert_eq!(got, [("a", 0), ("b", 6), ("c", 9)]);
+        assert_eq!(got, [("a", 0), ("b", 3), ("c", 9)]);
         assert_eq!(matching_open("x (a (b)) (c)"), Some(10));
         assert_eq!(matching_open("x (a (b))"), Some(2));
         assert_eq!(matching_open("x a)"), None);
