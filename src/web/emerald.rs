@@ -728,6 +728,35 @@ mod tests {
     }
 
     #[test]
+    fn chapter_citation_without_editors() {
+        let c = read_citation(
+            "Jones, R. (2012), \"Chapter one\", Managing Health Care (Advances in Health Care \
+             Management, Vol. 12), Emerald Group Publishing Limited, Bingley, pp. 3-25.",
+        )
+        .unwrap();
+        assert_eq!(c.kind, Kind::Chapter);
+        assert!(c.editor.is_empty());
+        assert_eq!(c.container_title.as_deref(), Some("Managing Health Care"));
+        assert_eq!(c.collection_number.as_deref(), Some("12"));
+        assert_eq!(c.publisher.as_deref(), Some("Emerald Group Publishing Limited"));
+        assert_eq!(c.publisher_place.as_deref(), Some("Bingley"));
+        assert_eq!(c.page.as_deref(), Some("3-25"));
+        assert_eq!(c.doi, None);
+    }
+
+    #[test]
+    fn header_container_differs_from_citation() {
+        let src = "Chapter one\nRuth Jones (Leeds)\nManaging Health\nPublication date: 1 May \
+                   2012\nCitation\nJones, R. (2012), \"Chapter one\", Managing Health Care, \
+                   Emerald, Bingley, pp. 3-25.\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(r.container_title.as_deref(), Some("Managing Health Care"));
+        assert_eq!(r.author.len(), 1);
+        assert_eq!(parsed.diagnostics, []);
+    }
+
+    #[test]
     fn bylines() {
         let p = byline_author("John Storey (Business School, Open University, Milton Keynes, UK)");
         assert_eq!((p.family.as_deref(), p.given.as_deref()), (Some("Storey"), Some("John")));
