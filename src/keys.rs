@@ -123,13 +123,7 @@ impl KeyGen {
     }
 }
 
-/// `a`, `b`, …, `z`, `aa`, `ab`, …
-#[cfg(test)]
-fn suffixes() -> impl Iterator<Item = String> {
-    (0usize..).map(suffix)
-}
-
-/// The `n`th suffix, from 0: `a`, `b`, …, `z`, `aa`, `ab`, …
+/// The `n`th suffix: `a`, `b`, …, `z`, `aa`, `ab`, …
 fn suffix(mut n: usize) -> String {
     let mut s = Vec::new();
     loop {
@@ -186,8 +180,23 @@ mod tests {
     }
 
     #[test]
+    fn many_identical_records_get_distinct_keys() {
+        // Regression: the suffix search restarted at `a` for every record (quadratic).
+        let mut g = KeyGen::default();
+        let clash = Record { key: Some("doe2020ab".into()), ..Record::default() };
+        assert_eq!(g.key_for(&clash), "doe2020ab");
+        let r = rec("Doe, Jane", 2020, "");
+        let keys: HashSet<String> = (0..5000).map(|_| g.key_for(&r)).collect();
+        assert_eq!(keys.len(), 5000);
+        assert!(!keys.contains("doe2020ab"));
+        assert!(
+            keys.contains("doe2020") && keys.contains("doe2020aa") && keys.contains("doe2020ac")
+        );
+    }
+
+    #[test]
     fn suffix_sequence() {
-        let s: Vec<String> = suffixes().take(28).collect();
+        let s: Vec<String> = (0..28).map(suffix).collect();
         assert_eq!(
             (s[0].as_str(), s[25].as_str(), s[26].as_str(), s[27].as_str()),
             ("a", "z", "aa", "ab")
