@@ -271,7 +271,8 @@ impl<'s> Scanner<'s> {
         loop {
             self.skip_ws();
             match self.peek() {
-                Some(b) if b == close => {
+                // A mismatched closer (`@book{…)`) is accepted, as citation-js and Zotero do.
+                Some(b'}' | b')') => {
                     self.pos += 1;
                     return Ok(fields);
                 }
@@ -294,7 +295,7 @@ impl<'s> Scanner<'s> {
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(b) if b == close => {}
+                Some(b'}' | b')') => {}
                 None => {
                     return Err((
                         entry,

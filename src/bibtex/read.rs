@@ -148,7 +148,10 @@ fn expand_entry(entry: &RawEntry<'_>, macros: &HashMap<String, String>, diags: &
     let mut fields: Vec<Field> = Vec::with_capacity(entry.fields.len());
     for f in &entry.fields {
         let name = f.name.to_lowercase();
-        let text = expand(&f.value, macros, diags);
+        let mut text = expand(&f.value, macros, diags);
+        if matches!(name.as_str(), "author" | "editor" | "translator" | "bookauthor") {
+            text = lowercase_and(&text);
+        }
         if fields.iter().any(|g| g.name == name) {
             diags.push(Diagnostic::warning(
                 f.offset,
@@ -160,6 +163,32 @@ fn expand_entry(entry: &RawEntry<'_>, macros: &HashMap<String, String>, diags: &
         fields.push(Field { name, text, offset: f.offset });
     }
     Expanded { offset: entry.offset, ty: entry.kind.to_lowercase(), key: entry.key.to_owned(), fields }
+}
+
+/// `A AND B` → `A and B` outside braces: BibTeX splits names at `and` in any case, the crate
+/// only at lowercase `and`.
+fn lowercase_and(text: &str) -> String {
+    if !text.contains(" AND ") && !text.contains(" And ") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if depth == 0 && (rest.starts_with(" AND ") || rest.starts_with(" And ")) {
+            out.push_str(" and ");
+            rest = rest.get(5..).unwrap_or_default();
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(c);
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
+    }
+    out
 }
 
 /// Copies the fields of `crossref` and `xdata` parents into their children, following chains
