@@ -293,11 +293,13 @@ fn brace_depth(text: &str) -> usize {
 /// Runs the crate's resolve stage over `fields` (already expanded: no macros left).
 fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::ParseError> {
     use biblatex::{Pair, RawChunk, Spanned};
+    let texts: Vec<std::borrow::Cow<'_, str>> = fields.iter().map(|f| dotless_accents(&f.text)).collect();
     let pairs = fields
         .iter()
-        .map(|f| {
-            let chunk = Spanned::new(RawChunk::Normal(f.text.as_str()), 0..f.text.len());
-            Pair::new(Spanned::new(f.name.as_str(), 0..0), Spanned::new(vec![chunk], 0..f.text.len()))
+        .zip(&texts)
+        .map(|(f, text)| {
+            let chunk = Spanned::new(RawChunk::Normal(text.as_ref()), 0..text.len());
+            Pair::new(Spanned::new(f.name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
         })
         .collect();
     let entry = biblatex::RawEntry {
@@ -312,6 +314,24 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .map(|f| entry.as_ref().and_then(|e| e.fields.get(&f.name).cloned()).unwrap_or_default())
         .collect())
+}
+
+/// `\"\i` and `\'{\i}` → `\"{i}`: the crate takes the backslash of `\i` as the accent's
+/// argument.
+fn dotless_accents(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\i") && !text.contains("\\j") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_owned();
+    for accent in ['"', '\'', '`', '^', '~', '=', '.'] {
+        for letter in ['i', 'j'] {
+            out = out
+                .replace(&format!("\\{accent}\\{letter} "), &format!("\\{accent}{{{letter}}}"))
+                .replace(&format!("\\{accent}{{\\{letter}}}"), &format!("\\{accent}{{{letter}}}"))
+                .replace(&format!("\\{accent}\\{letter}"), &format!("\\{accent}{{{letter}}}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Decodes every field of an entry, through the crate where it accepts the field.
@@ -600,7 +620,11 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     }
     Record::set(&mut rec.event_title, take("eventtitle").unwrap_or_default());
     Record::set(&mut rec.event_place, take("venue").unwrap_or_default());
+    // BibLaTeX's localisation keys for thesis and report types.
     match take("type") {
+        Some("phdthesis") => rec.genre = Some("PhD thesis".to_owned()),
+        Some("mathesis" | "mastersthesis") => rec.genre = Some("Master's thesis".to_owned()),
+        Some("techreport") if rec.kind == Kind::Report => {}
         Some(t) => rec.genre = Some(t.to_owned()),
         None => rec.genre = default_genre.map(str::to_owned),
     }
@@ -794,6 +818,22 @@ mod tests {
         let p = parse(&src);
         assert_eq!(p.records.len(), 1);
         assert_eq!(p.records[0].title.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn diagnostics_point_at_the_problem() {
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/read/bibtex/syntax_error_middle.bib")).unwrap();
+        let p = parse(&src);
+        assert_eq!(p.records.len(), 2);
+        let [d] = p.diagnostics.as_slice() else { panic!("{:?}", p.diagnostics) };
+        assert_eq!(d.severity, crate::Severity::Error);
+        assert_eq!(src.get(d.offset..d.offset + 4), Some("year"));
+        assert_eq!(d.message, "expected `,` or `}` after the value of `title`, found `y`");
+
+        let dup = parse("@misc{a, title={x}}\n@misc{A, title={y}}");
+        assert_eq!(dup.records.len(), 2);
+        assert_eq!(dup.diagnostics[0].severity, crate::Severity::Warning);
+        assert!(dup.diagnostics[0].message.starts_with("duplicate key `A`"));
     }
 
     #[test]
