@@ -145,6 +145,7 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
                 out.push('\\');
                 out.push(c);
             }
+            '\n' | '\r' | '\t' if out.ends_with(' ') => {}
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_ascii() || !ascii => out.push(c),
             c => {

@@ -293,12 +293,18 @@ fn brace_depth(text: &str) -> usize {
 /// Runs the crate's resolve stage over `fields` (already expanded: no macros left).
 fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::ParseError> {
     use biblatex::{Pair, RawChunk, Spanned};
-    let texts: Vec<std::borrow::Cow<'_, str>> = fields.iter().map(|f| dotless_accents(&f.text)).collect();
+    let texts: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let text = dotless_accents(&f.text);
+            if is_verbatim(&f.name) { text.into_owned() } else { ties_to_spaces(&text) }
+        })
+        .collect();
     let pairs = fields
         .iter()
         .zip(&texts)
         .map(|(f, text)| {
-            let chunk = Spanned::new(RawChunk::Normal(text.as_ref()), 0..text.len());
+            let chunk = Spanned::new(RawChunk::Normal(text.as_str()), 0..text.len());
             Pair::new(Spanned::new(f.name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
         })
         .collect();
@@ -365,7 +371,7 @@ fn decode_fields(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Vec<(String, 
         .map(|f| {
             let value = match chunks.remove(f.name.as_str()) {
                 Some(c) => value_from_chunks(&f.name, &f.text, c),
-                None if is_verbatim(&f.name) => Value { text: collapse_ws(&f.text), ..Value::default() },
+                None if is_verbatim(&f.name) => Value { text: collapse_ws(&unescape_url(&f.text)), ..Value::default() },
                 None => Value { text: collapse_ws(&latex::decode(&f.text)), ..Value::default() },
             };
             (f.name.clone(), value, f.offset)
@@ -400,16 +406,34 @@ fn value_from_chunks(name: &str, source: &str, chunks: biblatex::Chunks) -> Valu
             }
         }
     }
-    let text = if verbatim { text } else { tidy(&text) };
+    let text = if verbatim { unescape_url(&text) } else { tidy(&text) };
     Value { text: collapse_ws(&text), protected, chunks: Some(chunks) }
 }
 
-/// Removes what the crate leaves of commands it does not know (`\emph{x}` → `x`) and turns
-/// ties into spaces.
+/// A tie `~` (not `\~`) is a space.
+fn ties_to_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev = ' ';
+    for c in text.chars() {
+        out.push(if c == '~' && prev != '\\' { ' ' } else { c });
+        prev = c;
+    }
+    out
+}
+
+/// `\%`, `\#`, `\_`, `\&` in a URL or DOI are TeX escapes (hyperref reads them so); the
+/// URL has the bare character.
+fn unescape_url(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_owned();
+    }
+    text.replace("\\%", "%").replace("\\#", "#").replace("\\_", "_").replace("\\&", "&")
+}
+
+/// Removes what the crate leaves of commands it does not know (`\emph{x}` → `x`).
 fn tidy(text: &str) -> String {
     let has_command = text.as_bytes().windows(2).any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic());
-    let text = if has_command { latex::decode(text) } else { text.to_owned() };
-    text.replace('~', " ")
+    if has_command { latex::decode(text) } else { text.to_owned() }
 }
 
 /// Splits a decoded keyword list at `;` when it has one, else at `,`.
@@ -615,6 +639,10 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     if let Some(h) = take("howpublished") {
         match url_in(h) {
             Some(u) if rec.url.is_none() && text("url").is_none() => rec.url = Some(u),
+            // The writer's place for a website or other container of a `misc`/`online` entry.
+            None if rec.container_title.is_none() && matches!(rec.kind, Kind::Document | Kind::Webpage) => {
+                rec.container_title = Some(h.to_owned());
+            }
             _ => rec.push_extra("howpublished", h),
         }
     }

@@ -361,12 +361,18 @@ fn date_field(e: &mut Entry, name: &str, d: Option<&Date>) {
 /// verbatim, so BibLaTeX gets them bare.
 fn url_tex(url: &str, bibtex: bool) -> String {
     let mut out = String::with_capacity(url.len());
+    let pct = if bibtex { "\\%" } else { "%" };
     for c in url.trim().chars() {
         match c {
-            '{' => out.push_str("%7B"),
-            '}' => out.push_str("%7D"),
-            ' ' => out.push_str("%20"),
-            '\\' => out.push_str("%5C"),
+            '{' | '}' | ' ' | '\\' => {
+                out.push_str(pct);
+                out.push_str(match c {
+                    '{' => "7B",
+                    '}' => "7D",
+                    ' ' => "20",
+                    _ => "5C",
+                });
+            }
             '%' | '#' if bibtex => {
                 out.push('\\');
                 out.push(c);
@@ -470,7 +476,7 @@ mod tests {
 
     #[test]
     fn urls_stay_usable() {
-        assert_eq!(url_tex("http://x.org/a%20b#c{d}", true), "http://x.org/a\\%20b\\#c%7Bd%7D");
+        assert_eq!(url_tex("http://x.org/a%20b#c{d}", true), "http://x.org/a\\%20b\\#c\\%7Bd\\%7D");
         assert_eq!(url_tex("http://x.org/a%20b#c", false), "http://x.org/a%20b#c");
     }
 
