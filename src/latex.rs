@@ -256,10 +256,10 @@ pub fn title(text: &str, protected: &[&str], ascii: bool, unmapped: &mut Vec<cha
                 continue;
             }
         }
-        let word_len = rest
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace())
-            .map_or(rest.len(), |(i, _)| if i == 0 { rest.chars().next().map_or(1, char::len_utf8) } else { i });
+        let word_len =
+            rest.char_indices().find(|(_, c)| c.is_whitespace()).map_or(rest.len(), |(i, _)| {
+                if i == 0 { rest.chars().next().map_or(1, char::len_utf8) } else { i }
+            });
         let (word, tail) = rest.split_at(word_len);
         if needs_protection(word) {
             // Brace from the first letter to the last capital: `{GP}s`, `({NHS})`, `{iPhone}`.
@@ -269,7 +269,9 @@ pub fn title(text: &str, protected: &[&str], ascii: bool, unmapped: &mut Vec<cha
                 .rev()
                 .find(|(_, c)| c.is_uppercase())
                 .map_or(word.len(), |(i, c)| i + c.len_utf8());
-            let last = if word.get(last..).is_some_and(|t| t.chars().all(char::is_lowercase)) && has_inner_capital(word) {
+            let last = if word.get(last..).is_some_and(|t| t.chars().all(char::is_lowercase))
+                && has_inner_capital(word)
+            {
                 word.len()
             } else {
                 last
@@ -346,9 +348,13 @@ pub fn decode(tex: &str) -> String {
                 }
                 if let Some((_, mark)) = ACCENTS.iter().find(|(cmd, _)| *cmd == name) {
                     pending.push(*mark);
-                } else if let Some((ch, _)) = SYMBOLS.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str())) {
+                } else if let Some((ch, _)) =
+                    SYMBOLS.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str()))
+                {
                     push_base(&mut out, *ch, &mut pending);
-                } else if let Some((ch, _)) = MATH.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str())) {
+                } else if let Some((ch, _)) =
+                    MATH.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str()))
+                {
                     push_base(&mut out, *ch, &mut pending);
                 } else {
                     match name.as_str() {

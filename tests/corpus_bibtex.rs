@@ -9,6 +9,8 @@
 //! pass, until the list is rewritten with `BLESS=1 cargo test --test corpus_bibtex` (the list
 //! may only grow). `--nocapture` prints the per-corpus figures.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a test that reports figures
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,7 +34,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in paths {
         if p.is_dir() {
             walk(&p, out);
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "bib" | "bibtex" | "biblatex")) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "bib" | "bibtex" | "biblatex"))
+        {
             out.push(p);
         }
     }
@@ -40,7 +46,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn read_text(path: &Path) -> String {
     let bytes = fs::read(path).unwrap();
-    bibconv::decode(&bytes, None).map(|d| d.text.into_owned()).unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned())
+    bibconv::decode(&bytes, None)
+        .map(|d| d.text.into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Lowercase, braces dropped, dashes unified, white space collapsed.
@@ -86,11 +94,13 @@ impl Fields {
     }
 
     fn of_csl(v: &Value) -> Fields {
-        let s = |k: &str| v.get(k).and_then(|x| match x {
-            Value::String(s) => Some(norm(s)),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
+        let s = |k: &str| {
+            v.get(k).and_then(|x| match x {
+                Value::String(s) => Some(norm(s)),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+        };
         let families: Vec<String> = v
             .get("author")
             .and_then(Value::as_array)
@@ -131,17 +141,31 @@ impl Fields {
             .map(|a| {
                 a.iter()
                     .filter(|p| p.get("creatorType").and_then(Value::as_str) == Some("author"))
-                    .filter_map(|p| p.get("lastName").or(p.get("name")).and_then(Value::as_str).map(norm))
+                    .filter_map(|p| {
+                        p.get("lastName").or(p.get("name")).and_then(Value::as_str).map(norm)
+                    })
                     .collect()
             })
             .unwrap_or_default();
         let year = v.get("date").and_then(Value::as_str).and_then(|d| {
-            let digits: String = d.chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
+            let digits: String = d
+                .chars()
+                .skip_while(|c| !c.is_ascii_digit())
+                .take_while(char::is_ascii_digit)
+                .collect();
             (digits.len() == 4).then_some(digits)
         });
-        let container = ["publicationTitle", "bookTitle", "proceedingsTitle", "websiteTitle", "blogTitle", "encyclopediaTitle", "dictionaryTitle"]
-            .iter()
-            .find_map(|k| s(k));
+        let container = [
+            "publicationTitle",
+            "bookTitle",
+            "proceedingsTitle",
+            "websiteTitle",
+            "blogTitle",
+            "encyclopediaTitle",
+            "dictionaryTitle",
+        ]
+        .iter()
+        .find_map(|k| s(k));
         Fields {
             title: s("title"),
             families: (!families.is_empty()).then(|| families.join("|")),
@@ -209,8 +233,10 @@ fn corpus_bibtex() {
         let t = tallies.entry(corpus.clone()).or_default();
         t.files += 1;
         t.records += parsed.records.len();
-        t.errors += parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Error).count();
-        t.warnings += parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Warning).count();
+        t.errors +=
+            parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Error).count();
+        t.warnings +=
+            parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Warning).count();
 
         // Better BibTeX: `X.bib` with `X.json` (Zotero items, in entry order).
         if corpus == "zotero-better-bibtex" {
@@ -242,22 +268,27 @@ fn corpus_bibtex() {
 
     // citation-js: `input.json` names the input file of each test and its CSL-JSON.
     let cjs = root.join("citation-js/bibtex");
-    let input: Value = serde_json::from_str(&fs::read_to_string(cjs.join("input.json")).unwrap()).unwrap();
+    let input: Value =
+        serde_json::from_str(&fs::read_to_string(cjs.join("input.json")).unwrap()).unwrap();
     let t = tallies.entry("citation-js (BibTeX→CSL)".to_owned()).or_default();
     if let Some(tests) = input.get("@biblatex/text").and_then(Value::as_object) {
         for (name, case) in tests {
             let text = match case.get(0) {
                 Some(Value::String(inline)) => inline.clone(),
                 _ => {
-                    let file = cjs.join("input").join(format!("{}.bib", name.trim_start_matches("with ")));
+                    let file =
+                        cjs.join("input").join(format!("{}.bib", name.trim_start_matches("with ")));
                     if !file.is_file() {
                         continue;
                     }
                     read_text(&file)
                 }
             };
-            let expected: Vec<Fields> =
-                case.get(1).and_then(Value::as_array).map(|a| a.iter().map(Fields::of_csl).collect()).unwrap_or_default();
+            let expected: Vec<Fields> = case
+                .get(1)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(Fields::of_csl).collect())
+                .unwrap_or_default();
             let parsed = bibconv::bibtex::read::parse(&text);
             score(&format!("citation-js: {name}"), &expected, &parsed.records, t, &mut passing);
         }
@@ -265,15 +296,27 @@ fn corpus_bibtex() {
     // citation-js mapping files: entry i of `<t>-input.bib` ↔ item i of `<t>-csl.json`.
     for dialect in ["bibtex", "biblatex"] {
         let text = read_text(&cjs.join(format!("mapping/{dialect}-input.bib")));
-        let csl: Value = serde_json::from_str(&fs::read_to_string(cjs.join(format!("mapping/{dialect}-csl.json"))).unwrap()).unwrap();
-        let expected: Vec<Fields> = csl.as_array().map(|a| a.iter().map(Fields::of_csl).collect()).unwrap_or_default();
+        let csl: Value = serde_json::from_str(
+            &fs::read_to_string(cjs.join(format!("mapping/{dialect}-csl.json"))).unwrap(),
+        )
+        .unwrap();
+        let expected: Vec<Fields> =
+            csl.as_array().map(|a| a.iter().map(Fields::of_csl).collect()).unwrap_or_default();
         let parsed = bibconv::bibtex::read::parse(&text);
         for (i, (e, r)) in expected.iter().zip(&parsed.records).enumerate() {
-            score(&format!("citation-js mapping {dialect} #{i}"), std::slice::from_ref(e), std::slice::from_ref(r), t, &mut passing);
+            score(
+                &format!("citation-js mapping {dialect} #{i}"),
+                std::slice::from_ref(e),
+                std::slice::from_ref(r),
+                t,
+                &mut passing,
+            );
         }
     }
 
-    let mut report = String::from("corpus | files | records | errors | warnings | cases passing | fields agreeing\n");
+    let mut report = String::from(
+        "corpus | files | records | errors | warnings | cases passing | fields agreeing\n",
+    );
     for (name, t) in &tallies {
         report.push_str(&format!(
             "{name} | {} | {} | {} | {} | {}/{} | {}/{} ({:.1}%)\n",
@@ -292,7 +335,9 @@ fn corpus_bibtex() {
 
     let list_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus/bibtex-pass.txt");
     if std::env::var_os("BLESS").is_some() {
-        let mut text = String::from("# Cases that agree with the expected output on every compared field (tests/corpus_bibtex.rs).\n");
+        let mut text = String::from(
+            "# Cases that agree with the expected output on every compared field (tests/corpus_bibtex.rs).\n",
+        );
         for p in &passing {
             text.push_str(p);
             text.push('\n');
@@ -312,7 +357,13 @@ fn corpus_bibtex() {
     assert!(new.is_empty(), "cases now agree; add them with BLESS=1:\n{new:#?}");
 }
 
-fn score(name: &str, expected: &[Fields], records: &[bibconv::Record], t: &mut Tally, passing: &mut BTreeSet<String>) {
+fn score(
+    name: &str,
+    expected: &[Fields],
+    records: &[bibconv::Record],
+    t: &mut Tally,
+    passing: &mut BTreeSet<String>,
+) {
     if expected.is_empty() {
         return;
     }

@@ -28,7 +28,12 @@ fn write_fixtures() {
         }
     }
     assert!(cases > 0, "no writer fixtures");
-    assert!(failures.is_empty(), "{} golden(s) differ:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden(s) differ:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Writing what the reader read gives the same text again (BibTeX → BibTeX is stable).
@@ -40,7 +45,8 @@ fn write_read_write_is_stable() {
         if !name.ends_with(".json") {
             continue;
         }
-        let records: Vec<Record> = serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
+        let records: Vec<Record> =
+            serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
         for format in [OutputFormat::Bibtex, OutputFormat::Biblatex] {
             let once = bibconv::write_to_string(&records, format, &WriteOptions::default());
             let parsed = bibconv::bibtex::read::parse(&once);

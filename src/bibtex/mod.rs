@@ -60,9 +60,7 @@ pub fn kind_from_type(ty: &str) -> Option<(Kind, Option<&'static str>)> {
         "book" | "mvbook" | "collection" | "mvcollection" | "proceedings" | "mvproceedings"
         | "reference" | "mvreference" | "manual" => Kind::Book,
         "booklet" => Kind::Pamphlet,
-        "inbook" | "incollection" | "bookinbook" | "suppbook" | "suppcollection" => {
-            Kind::Chapter
-        }
+        "inbook" | "incollection" | "bookinbook" | "suppbook" | "suppcollection" => Kind::Chapter,
         "inreference" => Kind::EntryEncyclopedia,
         "inproceedings" | "conference" => Kind::PaperConference,
         "phdthesis" => return Some((Kind::Thesis, Some("PhD thesis"))),
@@ -104,7 +102,11 @@ pub fn type_for_kind(kind: Kind, dialect: Dialect, has_container: bool) -> &'sta
         Kind::Book | Kind::Classic | Kind::Collection => "book",
         Kind::Pamphlet => "booklet",
         Kind::Chapter | Kind::EntryDictionary | Kind::EntryEncyclopedia | Kind::Entry => {
-            if has_container { "incollection" } else { "inbook" }
+            if has_container {
+                "incollection"
+            } else {
+                "inbook"
+            }
         }
         Kind::PaperConference => "inproceedings",
         Kind::Thesis => "thesis",

@@ -231,14 +231,21 @@ impl<'s> Scanner<'s> {
             self.pos += 1;
             Ok(())
         } else if self.peek().is_none() {
-            Err((entry, format!("entry is not closed: expected `{}` before end of input", close as char)))
+            Err((
+                entry,
+                format!("entry is not closed: expected `{}` before end of input", close as char),
+            ))
         } else {
             self.fail(&format!("`{}` closing the entry", close as char))
         }
     }
 
     /// `key, fields…` up to the closing delimiter.
-    fn entry_body(&mut self, close: u8, entry: usize) -> Result<(&'s str, Vec<RawField<'s>>), Fail> {
+    fn entry_body(
+        &mut self,
+        close: u8,
+        entry: usize,
+    ) -> Result<(&'s str, Vec<RawField<'s>>), Fail> {
         self.skip_ws();
         let start = self.pos;
         let bytes = self.src.as_bytes();
@@ -260,7 +267,10 @@ impl<'s> Scanner<'s> {
                 self.pos += 1;
                 Ok((key, Vec::new()))
             }
-            None => Err((entry, format!("entry is not closed: expected `{}` before end of input", close as char))),
+            None => Err((
+                entry,
+                format!("entry is not closed: expected `{}` before end of input", close as char),
+            )),
             _ => self.fail("`,` after the citation key"),
         }
     }
@@ -279,7 +289,10 @@ impl<'s> Scanner<'s> {
                 None => {
                     return Err((
                         entry,
-                        format!("entry is not closed: expected `{}` before end of input", close as char),
+                        format!(
+                            "entry is not closed: expected `{}` before end of input",
+                            close as char
+                        ),
                     ));
                 }
                 _ => {}
@@ -299,10 +312,16 @@ impl<'s> Scanner<'s> {
                 None => {
                     return Err((
                         entry,
-                        format!("entry is not closed: expected `{}` before end of input", close as char),
+                        format!(
+                            "entry is not closed: expected `{}` before end of input",
+                            close as char
+                        ),
                     ));
                 }
-                _ => return self.fail(&format!("`,` or `{}` after the value of `{name}`", close as char)),
+                _ => {
+                    return self
+                        .fail(&format!("`,` or `{}` after the value of `{name}`", close as char));
+                }
             }
         }
     }
@@ -351,7 +370,10 @@ impl<'s> Scanner<'s> {
                         b'{' => depth += 1,
                         b'}' if depth > 0 => depth -= 1,
                         b'}' => {
-                            return Err((i, "expected `\"` closing this value, found `}`".to_owned()));
+                            return Err((
+                                i,
+                                "expected `\"` closing this value, found `}`".to_owned(),
+                            ));
                         }
                         b'"' if depth == 0 => {
                             self.pos = i + 1;
@@ -369,7 +391,8 @@ impl<'s> Scanner<'s> {
                 Ok(Piece::Text(self.src.get(start..start + len).unwrap_or_default(), start))
             }
             Some(_) => {
-                let (name, offset) = self.ident("a value: `{…}`, `\"…\"`, a number or a macro name")?;
+                let (name, offset) =
+                    self.ident("a value: `{…}`, `\"…\"`, a number or a macro name")?;
                 Ok(Piece::Macro(name, offset))
             }
             None => self.fail("a value"),
@@ -411,7 +434,10 @@ mod tests {
         assert_eq!(file.items.len(), 2);
         let e = &entries(src)[0];
         assert_eq!((e.kind, e.key, e.fields.len()), ("Book", "key2", 2));
-        assert!(matches!(e.fields[0].value[..], [Piece::Macro("me", _), Piece::Text(" and You", _)]));
+        assert!(matches!(
+            e.fields[0].value[..],
+            [Piece::Macro("me", _), Piece::Text(" and You", _)]
+        ));
     }
 
     #[test]

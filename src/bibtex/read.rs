@@ -23,13 +23,27 @@ const MAX_CRATE_DEPTH: usize = 32;
 
 /// Parent fields a child never inherits through `crossref` or `xdata`.
 const NOT_INHERITED: &[&str] = &[
-    "crossref", "xref", "xdata", "ids", "entryset", "label", "shorthand", "sortkey", "options",
-    "related", "relatedtype", "presort", "execute",
+    "crossref",
+    "xref",
+    "xdata",
+    "ids",
+    "entryset",
+    "label",
+    "shorthand",
+    "sortkey",
+    "options",
+    "related",
+    "relatedtype",
+    "presort",
+    "execute",
 ];
 
 /// Fields the `biblatex` crate reads verbatim (no TeX decoding, `~` kept).
 fn is_verbatim(name: &str) -> bool {
-    matches!(name, "url" | "doi" | "file" | "pdf" | "eprint" | "uri" | "urlraw" | "verba" | "verbb" | "verbc")
+    matches!(
+        name,
+        "url" | "doi" | "file" | "pdf" | "eprint" | "uri" | "urlraw" | "verba" | "verbb" | "verbc"
+    )
 }
 
 /// One field of an entry after macro expansion.
@@ -118,13 +132,27 @@ pub fn parse(src: &str) -> Parsed {
 }
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Concatenates the pieces of a value, expanding macros (case-insensitively, as BibTeX does).
 /// An undefined macro is kept as its name, with a warning.
-fn expand(pieces: &[Piece<'_>], macros: &HashMap<String, String>, diags: &mut Vec<Diagnostic>) -> String {
+fn expand(
+    pieces: &[Piece<'_>],
+    macros: &HashMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     let mut out = String::new();
     for piece in pieces {
         match piece {
@@ -144,7 +172,11 @@ fn expand(pieces: &[Piece<'_>], macros: &HashMap<String, String>, diags: &mut Ve
     out
 }
 
-fn expand_entry(entry: &RawEntry<'_>, macros: &HashMap<String, String>, diags: &mut Vec<Diagnostic>) -> Expanded {
+fn expand_entry(
+    entry: &RawEntry<'_>,
+    macros: &HashMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Expanded {
     let mut fields: Vec<Field> = Vec::with_capacity(entry.fields.len());
     for f in &entry.fields {
         let name = f.name.to_lowercase();
@@ -162,7 +194,12 @@ fn expand_entry(entry: &RawEntry<'_>, macros: &HashMap<String, String>, diags: &
         }
         fields.push(Field { name, text, offset: f.offset });
     }
-    Expanded { offset: entry.offset, ty: entry.kind.to_lowercase(), key: entry.key.to_owned(), fields }
+    Expanded {
+        offset: entry.offset,
+        ty: entry.kind.to_lowercase(),
+        key: entry.key.to_owned(),
+        fields,
+    }
 }
 
 /// `A AND B` → `A and B` outside braces: BibTeX splits names at `and` in any case, the crate
@@ -210,7 +247,10 @@ fn inherit(entries: &[Expanded], diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
                 match by_key.get(&key.to_lowercase()) {
                     Some(&p) if visited.insert(p) => copy_missing(&mut child, &entries[p], false),
                     Some(_) => {}
-                    None => diags.push(Diagnostic::warning(x.offset, format!("xdata entry `{key}` not found"))),
+                    None => diags.push(Diagnostic::warning(
+                        x.offset,
+                        format!("xdata entry `{key}` not found"),
+                    )),
                 }
             }
         }
@@ -228,7 +268,11 @@ fn inherit(entries: &[Expanded], diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
                         parent_key.offset,
                         format!("crossref entry `{key}` not found; kept in `crossref`"),
                     ));
-                    child.fields.push(Field { name: "crossref".into(), text: key.to_owned(), offset: parent_key.offset });
+                    child.fields.push(Field {
+                        name: "crossref".into(),
+                        text: key.to_owned(),
+                        offset: parent_key.offset,
+                    });
                     break;
                 }
             }
@@ -239,17 +283,27 @@ fn inherit(entries: &[Expanded], diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
 }
 
 fn copy_missing(child: &mut Expanded, parent: &Expanded, crossref: bool) {
-    let child_in_book = child.ty.starts_with("in") || matches!(child.ty.as_str(), "bookinbook" | "suppbook" | "suppcollection");
+    let child_in_book = child.ty.starts_with("in")
+        || matches!(child.ty.as_str(), "bookinbook" | "suppbook" | "suppcollection");
     let parent_book = matches!(
         parent.ty.as_str(),
-        "book" | "mvbook" | "collection" | "mvcollection" | "proceedings" | "mvproceedings" | "reference" | "mvreference"
+        "book"
+            | "mvbook"
+            | "collection"
+            | "mvcollection"
+            | "proceedings"
+            | "mvproceedings"
+            | "reference"
+            | "mvreference"
     );
     for f in &parent.fields {
         if NOT_INHERITED.contains(&f.name.as_str()) {
             continue;
         }
         let name = match f.name.as_str() {
-            "title" | "subtitle" | "titleaddon" | "shorttitle" if crossref && child_in_book && parent_book => {
+            "title" | "subtitle" | "titleaddon" | "shorttitle"
+                if crossref && child_in_book && parent_book =>
+            {
                 match f.name.as_str() {
                     "title" => "booktitle",
                     "subtitle" => "booksubtitle",
@@ -257,11 +311,13 @@ fn copy_missing(child: &mut Expanded, parent: &Expanded, crossref: bool) {
                     _ => continue,
                 }
             }
-            "title" | "subtitle" | "shorttitle" if crossref && parent.ty == "periodical" => match f.name.as_str() {
-                "title" => "journaltitle",
-                "subtitle" => "journalsubtitle",
-                _ => continue,
-            },
+            "title" | "subtitle" | "shorttitle" if crossref && parent.ty == "periodical" => {
+                match f.name.as_str() {
+                    "title" => "journaltitle",
+                    "subtitle" => "journalsubtitle",
+                    _ => continue,
+                }
+            }
             "title" | "subtitle" | "shorttitle" if crossref => continue,
             n => n,
         };
@@ -269,7 +325,11 @@ fn copy_missing(child: &mut Expanded, parent: &Expanded, crossref: bool) {
             || (name == "journaltitle" && child.get("journal").is_some())
             || (name == "journal" && child.get("journaltitle").is_some());
         if !has {
-            child.fields.push(Field { name: name.to_owned(), text: f.text.clone(), offset: f.offset });
+            child.fields.push(Field {
+                name: name.to_owned(),
+                text: f.text.clone(),
+                offset: f.offset,
+            });
         }
     }
 }
@@ -313,7 +373,11 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         kind: Spanned::new("misc", 0..0),
         fields: pairs,
     };
-    let raw = RawBibliography { preamble: String::new(), entries: vec![Spanned::new(entry, 0..0)], abbreviations: Vec::new() };
+    let raw = RawBibliography {
+        preamble: String::new(),
+        entries: vec![Spanned::new(entry, 0..0)],
+        abbreviations: Vec::new(),
+    };
     let bib = biblatex::Bibliography::from_raw(raw)?;
     let entry = bib.into_iter().next();
     Ok(fields
@@ -342,7 +406,8 @@ fn dotless_accents(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Decodes every field of an entry, through the crate where it accepts the field.
 fn decode_fields(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Vec<(String, Value, usize)> {
-    let eligible: Vec<&Field> = entry.fields.iter().filter(|f| brace_depth(&f.text) <= MAX_CRATE_DEPTH).collect();
+    let eligible: Vec<&Field> =
+        entry.fields.iter().filter(|f| brace_depth(&f.text) <= MAX_CRATE_DEPTH).collect();
     let mut chunks: HashMap<&str, biblatex::Chunks> = HashMap::new();
     match crate_chunks(&eligible) {
         Ok(all) => {
@@ -371,7 +436,9 @@ fn decode_fields(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Vec<(String, 
         .map(|f| {
             let value = match chunks.remove(f.name.as_str()) {
                 Some(c) => value_from_chunks(&f.name, &f.text, c),
-                None if is_verbatim(&f.name) => Value { text: collapse_ws(&unescape_url(&f.text)), ..Value::default() },
+                None if is_verbatim(&f.name) => {
+                    Value { text: collapse_ws(&unescape_url(&f.text)), ..Value::default() }
+                }
                 None => Value { text: collapse_ws(&latex::decode(&f.text)), ..Value::default() },
             };
             (f.name.clone(), value, f.offset)
@@ -432,7 +499,8 @@ fn unescape_url(text: &str) -> String {
 
 /// Removes what the crate leaves of commands it does not know (`\emph{x}` → `x`).
 fn tidy(text: &str) -> String {
-    let has_command = text.as_bytes().windows(2).any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic());
+    let has_command =
+        text.as_bytes().windows(2).any(|w| w[0] == b'\\' && w[1].is_ascii_alphabetic());
     if has_command { latex::decode(text) } else { text.to_owned() }
 }
 
@@ -586,7 +654,11 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     Record::set(&mut rec.volume, take("volume").unwrap_or_default());
     let number = take("number");
     let issue = take("issue");
-    match (is_article || rec.kind == Kind::ArticleMagazine || rec.kind == Kind::ArticleNewspaper, number, issue) {
+    match (
+        is_article || rec.kind == Kind::ArticleMagazine || rec.kind == Kind::ArticleNewspaper,
+        number,
+        issue,
+    ) {
         (true, Some(n), Some(i)) => {
             Record::set(&mut rec.issue, n);
             rec.push_extra("issue", i);
@@ -594,7 +666,8 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
         (true, n, i) => Record::set(&mut rec.issue, n.or(i).unwrap_or_default()),
         (false, n, i) => {
             if let Some(n) = n {
-                let book_like = matches!(rec.kind, Kind::Book | Kind::Chapter | Kind::PaperConference);
+                let book_like =
+                    matches!(rec.kind, Kind::Book | Kind::Chapter | Kind::PaperConference);
                 if book_like && rec.collection_title.is_some() {
                     Record::set(&mut rec.collection_number, n);
                 } else {
@@ -627,7 +700,14 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     {
         rec.push_extra("address", a);
     }
+    let site = rec.kind == Kind::Webpage && rec.container_title.is_none();
+    if site && let Some(s) = take("organization") {
+        rec.container_title = Some(s.to_owned());
+    }
     for name in ["school", "institution", "organization"] {
+        if site && name == "organization" {
+            continue;
+        }
         if let Some(v) = take(name) {
             if rec.publisher.is_none() {
                 rec.publisher = Some(v.to_owned());
@@ -640,7 +720,9 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
         match url_in(h) {
             Some(u) if rec.url.is_none() && text("url").is_none() => rec.url = Some(u),
             // The writer's place for a website or other container of a `misc`/`online` entry.
-            None if rec.container_title.is_none() && matches!(rec.kind, Kind::Document | Kind::Webpage) => {
+            None if rec.container_title.is_none()
+                && matches!(rec.kind, Kind::Document | Kind::Webpage) =>
+            {
                 rec.container_title = Some(h.to_owned());
             }
             _ => rec.push_extra("howpublished", h),
@@ -659,7 +741,15 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     Record::set(&mut rec.status, take("pubstate").unwrap_or_default());
 
     // Dates.
-    rec.issued = issued(take("date"), take("year"), take("month"), take("day"), diags, entry.offset, &mut rec);
+    rec.issued = issued(
+        take("date"),
+        take("year"),
+        take("month"),
+        take("day"),
+        diags,
+        entry.offset,
+        &mut rec,
+    );
     rec.accessed = take("urldate").and_then(Date::parse);
     rec.original_date = take("origdate").and_then(Date::parse);
     rec.event_date = take("eventdate").and_then(Date::parse);
@@ -785,7 +875,10 @@ fn issued(
             _ => match Date::parse(&format!("{m} {y}")) {
                 Some(full) if full.year.is_some() && d.month.is_none() => d = full,
                 _ => {
-                    diags.push(Diagnostic::warning(offset, format!("month `{m}` not understood; kept in `month`")));
+                    diags.push(Diagnostic::warning(
+                        offset,
+                        format!("month `{m}` not understood; kept in `month`"),
+                    ));
                     rec.push_extra("month", m);
                 }
             },
@@ -813,8 +906,10 @@ mod tests {
     #[test]
     fn crate_alone_loses_fields_after_quote_in_braces() {
         // GUIDE §6: the crate ends `"…"` at the `"` inside braces and drops the rest.
-        let src = "@article{k, title = \"The {\"}omics{\"} revolution\", journal = {J}, year = 2019}";
-        let crate_entry = biblatex::Bibliography::parse(src).ok().and_then(|b| b.into_iter().next());
+        let src =
+            "@article{k, title = \"The {\"}omics{\"} revolution\", journal = {J}, year = 2019}";
+        let crate_entry =
+            biblatex::Bibliography::parse(src).ok().and_then(|b| b.into_iter().next());
         assert!(crate_entry.is_some_and(|e| e.get("journal").is_none()));
         let rec = one(src);
         assert_eq!(rec.title.as_deref(), Some("The \"omics\" revolution"));
@@ -824,9 +919,14 @@ mod tests {
 
     #[test]
     fn names_with_particles_suffixes_and_organisations() {
-        let rec = one("@book{k, author = {van der Berg, Jan and King, Jr, Martin and {World Health Organization} and others}}");
+        let rec = one(
+            "@book{k, author = {van der Berg, Jan and King, Jr, Martin and {World Health Organization} and others}}",
+        );
         let a = &rec.author;
-        assert_eq!((a[0].particle.as_deref(), a[0].family.as_deref()), (Some("van der"), Some("Berg")));
+        assert_eq!(
+            (a[0].particle.as_deref(), a[0].family.as_deref()),
+            (Some("van der"), Some("Berg"))
+        );
         assert_eq!((a[1].suffix.as_deref(), a[1].given.as_deref()), (Some("Jr"), Some("Martin")));
         assert_eq!(a[2].literal.as_deref(), Some("World Health Organization"));
         assert_eq!(a[3].literal.as_deref(), Some("others"));
@@ -834,7 +934,9 @@ mod tests {
 
     #[test]
     fn crossref_cycle_terminates() {
-        let p = parse("@inbook{a, crossref = {b}, title = {A}}\n@book{b, crossref = {a}, title = {B}}\n@misc{c, crossref={c}}");
+        let p = parse(
+            "@inbook{a, crossref = {b}, title = {A}}\n@book{b, crossref = {a}, title = {B}}\n@misc{c, crossref={c}}",
+        );
         assert_eq!(p.records.len(), 3);
         assert_eq!(p.records[0].container_title.as_deref(), Some("B"));
     }
@@ -842,7 +944,11 @@ mod tests {
     #[test]
     fn deep_braces_no_overflow() {
         let n = 100_000;
-        let src = format!("@misc{{k, title = {{{}\\emph{{x}}{}}}}}", "{\\emph".repeat(0) + &"{".repeat(n), "}".repeat(n));
+        let src = format!(
+            "@misc{{k, title = {{{}\\emph{{x}}{}}}}}",
+            "{\\emph".repeat(0) + &"{".repeat(n),
+            "}".repeat(n)
+        );
         let p = parse(&src);
         assert_eq!(p.records.len(), 1);
         assert_eq!(p.records[0].title.as_deref(), Some("x"));
@@ -850,7 +956,11 @@ mod tests {
 
     #[test]
     fn diagnostics_point_at_the_problem() {
-        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/read/bibtex/syntax_error_middle.bib")).unwrap();
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/read/bibtex/syntax_error_middle.bib"
+        ))
+        .unwrap();
         let p = parse(&src);
         assert_eq!(p.records.len(), 2);
         let [d] = p.diagnostics.as_slice() else { panic!("{:?}", p.diagnostics) };

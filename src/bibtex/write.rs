@@ -13,7 +13,9 @@
 //! }
 //! ```
 
-use super::{Dialect, BIBLATEX_FIELDS, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind};
+use super::{
+    BIBLATEX_FIELDS, Dialect, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind,
+};
 use crate::latex;
 use crate::{Date, Kind, Person, Record, WriteOptions};
 
@@ -60,11 +62,21 @@ pub fn write_entry(
     lost: &mut Vec<String>,
 ) {
     let bibtex = dialect == Dialect::Bibtex;
-    let mut e = Entry { fields: Vec::new(), ascii: options.ascii, unmapped: Vec::new(), annotation: Vec::new() };
+    let mut e = Entry {
+        fields: Vec::new(),
+        ascii: options.ascii,
+        unmapped: Vec::new(),
+        annotation: Vec::new(),
+    };
     let kind = rec.kind;
     let is_article = matches!(
         kind,
-        Kind::Article | Kind::ArticleJournal | Kind::ArticleMagazine | Kind::ArticleNewspaper | Kind::Review | Kind::ReviewBook
+        Kind::Article
+            | Kind::ArticleJournal
+            | Kind::ArticleMagazine
+            | Kind::ArticleNewspaper
+            | Kind::Review
+            | Kind::ReviewBook
     );
     let mut ty = type_for_kind(kind, dialect, rec.container_title.is_some());
     let mut thesis_type: Option<String> = rec.genre.clone();
@@ -98,7 +110,8 @@ pub fn write_entry(
 
     // Titles.
     if let Some(t) = &rec.title {
-        let protected: Vec<&str> = rec.extra.get(PROTECTED_EXTRA).map(|p| p.lines().collect()).unwrap_or_default();
+        let protected: Vec<&str> =
+            rec.extra.get(PROTECTED_EXTRA).map(|p| p.lines().collect()).unwrap_or_default();
         let tex = latex::title(t, &protected, e.ascii, &mut e.unmapped);
         e.raw("title", tex);
     }
@@ -108,12 +121,19 @@ pub fn write_entry(
     // Container.
     let container_field = if is_article {
         if bibtex { "journal" } else { "journaltitle" }
-    } else if matches!(ty, "misc" | "online" | "booklet" | "unpublished") {
+    } else if ty == "online" {
+        // BibLaTeX's `@online` has no `howpublished`; the site is its `organization`.
+        "organization"
+    } else if matches!(ty, "misc" | "booklet" | "unpublished") {
         "howpublished"
     } else {
         "booktitle"
     };
-    let container = rec.container_title.as_deref().or(if is_article { rec.container_title_short.as_deref() } else { None });
+    let container = rec.container_title.as_deref().or(if is_article {
+        rec.container_title_short.as_deref()
+    } else {
+        None
+    });
     e.text(container_field, container);
     if kind == Kind::PaperConference && container.is_none() {
         e.text("booktitle", rec.event_title.as_deref());
@@ -138,7 +158,11 @@ pub fn write_entry(
     if let Some(p) = &rec.page {
         let tex = latex::escape(p, e.ascii, &mut e.unmapped);
         // One hyphen in the model, `--` in TeX (`49--56`, `e611--e619`).
-        let tex = if p.matches('-').count() == 1 && !p.contains("--") { tex.replace('-', "--") } else { tex };
+        let tex = if p.matches('-').count() == 1 && !p.contains("--") {
+            tex.replace('-', "--")
+        } else {
+            tex
+        };
         e.raw("pages", tex);
     }
     e.text("chapter", rec.chapter_number.as_deref());
@@ -297,7 +321,11 @@ pub fn write_entry(
 /// is a plain identifier and not taken; in BibLaTeX only when it is a data-model field, else as
 /// a `name: value` line of `annotation`.
 fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
-    let field: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let field: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
     let plain = !field.is_empty() && field.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let value = value.replace('\n', "; ");
     if plain && !e.has(&field) && (bibtex || BIBLATEX_FIELDS.contains(&field.as_str())) {
@@ -308,7 +336,9 @@ fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
         if bibtex && !e.has("annote") {
             let lines = std::mem::take(&mut e.annotation);
             e.raw("annote", lines.join("; "));
-        } else if bibtex && let Some((_, Value::Braced(old))) = e.fields.iter_mut().find(|(n, _)| n == "annote") {
+        } else if bibtex
+            && let Some((_, Value::Braced(old))) = e.fields.iter_mut().find(|(n, _)| n == "annote")
+        {
             for l in std::mem::take(&mut e.annotation) {
                 old.push_str("; ");
                 old.push_str(&l);
@@ -325,7 +355,9 @@ fn date_fields(e: &mut Entry, d: &Date, bibtex: bool) {
         (Some(year), Some(edtf)) => {
             if bibtex {
                 e.raw("year", year.to_string());
-                if let Some(m) = d.month.and_then(|m| MONTH_MACROS.get(usize::from(m).wrapping_sub(1))) {
+                if let Some(m) =
+                    d.month.and_then(|m| MONTH_MACROS.get(usize::from(m).wrapping_sub(1)))
+                {
                     e.fields.push(("month".to_owned(), Value::Macro(m)));
                 }
                 if d.day.is_some() || d.is_range() || d.circa || d.season.is_some() {
@@ -397,16 +429,18 @@ fn names(e: &mut Entry, field: &str, people: &[Person]) {
         }
         let esc = |s: &str, e: &mut Entry| latex::escape(s, e.ascii, &mut e.unmapped);
         let mut family = String::new();
-        let particle: Vec<&str> = [p.dropping_particle.as_deref(), p.particle.as_deref()].into_iter().flatten().collect();
+        let particle: Vec<&str> =
+            [p.dropping_particle.as_deref(), p.particle.as_deref()].into_iter().flatten().collect();
         let particle = particle.join(" ");
         let fam = p.family.as_deref().unwrap_or_default();
         let fam_tex = esc(fam, e);
         // A family name that holds a comma or the word `and` must be braced to stay one part.
-        let fam_tex = if fam.contains(',') || fam.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
-            format!("{{{fam_tex}}}")
-        } else {
-            fam_tex
-        };
+        let fam_tex =
+            if fam.contains(',') || fam.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
+                format!("{{{fam_tex}}}")
+            } else {
+                fam_tex
+            };
         if !particle.is_empty() {
             let particle_tex = esc(&particle, e);
             // BibTeX recognises a particle only when it starts lowercase.
@@ -427,11 +461,12 @@ fn names(e: &mut Entry, field: &str, people: &[Person]) {
         }
         if let Some(g) = &p.given {
             let g_tex = esc(g, e);
-            let g_tex = if g.contains(',') || g.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
-                format!("{{{g_tex}}}")
-            } else {
-                g_tex
-            };
+            let g_tex =
+                if g.contains(',') || g.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
+                    format!("{{{g_tex}}}")
+                } else {
+                    g_tex
+                };
             name.push_str(", ");
             name.push_str(&g_tex);
         } else if p.suffix.is_some() {
@@ -469,8 +504,17 @@ mod tests {
         assert!(b.contains("  journal = {J},\n  address = {Leeds},\n  year = {2019},\n  month = apr,\n  date = {2019-04-05},\n"), "{b}");
         assert!(b.contains("pmid = {123}") && b.contains("language = {en}"), "{b}");
         let (l, _) = bib(&rec, Dialect::Biblatex, false);
-        assert!(l.contains("journaltitle = {J}") && l.contains("location = {Leeds}") && l.contains("date = {2019-04-05}"), "{l}");
-        assert!(l.contains("eprint = {123},\n  eprinttype = {pubmed}") && l.contains("langid = {english}"), "{l}");
+        assert!(
+            l.contains("journaltitle = {J}")
+                && l.contains("location = {Leeds}")
+                && l.contains("date = {2019-04-05}"),
+            "{l}"
+        );
+        assert!(
+            l.contains("eprint = {123},\n  eprinttype = {pubmed}")
+                && l.contains("langid = {english}"),
+            "{l}"
+        );
         assert!(!l.contains("month"), "{l}");
     }
 
@@ -484,8 +528,18 @@ mod tests {
     fn names_round_trip_shapes() {
         let mut rec = Record::new(Kind::Book);
         rec.author = vec![
-            Person { family: Some("Berg".into()), given: Some("Jan".into()), particle: Some("van der".into()), ..Person::default() },
-            Person { family: Some("King".into()), given: Some("Martin".into()), suffix: Some("Jr".into()), ..Person::default() },
+            Person {
+                family: Some("Berg".into()),
+                given: Some("Jan".into()),
+                particle: Some("van der".into()),
+                ..Person::default()
+            },
+            Person {
+                family: Some("King".into()),
+                given: Some("Martin".into()),
+                suffix: Some("Jr".into()),
+                ..Person::default()
+            },
             Person::literal("World Health Organization"),
             Person::literal("others"),
         ];
