@@ -102,6 +102,9 @@ pub fn scan(src: &str) -> RawFile<'_> {
                 file.items.extend(item);
                 pos = s.pos;
             }
+            // An entry commented out with `%` (biber's comments) that does not parse is skipped
+            // silently; one that parses is kept, as BibTeX, which has no comments, reads it.
+            Err(_) if commented_out(src, at) => pos = at + 1,
             Err((offset, message)) => {
                 file.errors.push((offset, message));
                 pos = next_line_at(src, at + 1);
@@ -126,6 +129,13 @@ fn entry_head(src: &str, at: usize) -> Option<(&str, usize)> {
     let after_trimmed = after.trim_start();
     let open = at + 1 + ws + name_len + (after.len() - after_trimmed.len());
     after_trimmed.starts_with(['{', '(']).then_some((name, open))
+}
+
+/// True when a `%` comes before `at` on its line (`% @manual{…}`: an entry commented out).
+fn commented_out(src: &str, at: usize) -> bool {
+    let bytes = src.as_bytes();
+    let line_start = bytes.get(..at).and_then(|b| memchr::memrchr(b'\n', b)).map_or(0, |i| i + 1);
+    bytes.get(line_start..at).is_some_and(|l| l.contains(&b'%'))
 }
 
 /// The offset after the delimiter closing the one at `open`, counting braces only.
@@ -187,6 +197,12 @@ impl<'s> Scanner<'s> {
         while let Some(b) = self.peek() {
             if b.is_ascii_whitespace() {
                 self.pos += 1;
+            } else if b >= 0x80
+                && let Some(c) = self.src.get(self.pos..).and_then(|r| r.chars().next())
+                && c.is_whitespace()
+            {
+                // No-break and other Unicode spaces used as indentation.
+                self.pos += c.len_utf8();
             } else if b == b'%' {
                 let rest = self.src.as_bytes().get(self.pos..).unwrap_or_default();
                 self.pos += memchr(b'\n', rest).unwrap_or(rest.len());
@@ -257,6 +273,11 @@ impl<'s> Scanner<'s> {
         }
         let key = self.src.get(start..self.pos).unwrap_or_default();
         self.skip_ws();
+        if self.peek() == Some(b'=') {
+            // No key: what was read is the first field's name (EndNote exports this).
+            self.pos = start;
+            return Ok(("", self.fields(close, entry)?));
+        }
         match self.peek() {
             Some(b',') => {
                 self.pos += 1;
@@ -296,6 +317,11 @@ impl<'s> Scanner<'s> {
                     ));
                 }
                 _ => {}
+            }
+            if self.peek() == Some(b',') {
+                // `, ,`: an empty field, tolerated.
+                self.pos += 1;
+                continue;
             }
             let (name, offset) = self.ident("a field name")?;
             self.skip_ws();
@@ -352,6 +378,25 @@ impl<'s> Scanner<'s> {
                         b'{' => depth += 1,
                         b'}' => {
                             depth -= 1;
+                            if depth == 0 {
+                                self.pos = i + 1;
+                                let text = self.src.get(start + 1..i).unwrap_or_default();
+                                return Ok(Piece::Text(text, start + 1));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                // Unbalanced as BibTeX counts; try again skipping `\{` and `\}` (biber, the crate).
+                let mut depth = 0usize;
+                let mut escaped = false;
+                for (i, &b) in bytes.iter().enumerate().skip(start) {
+                    match b {
+                        _ if escaped => escaped = false,
+                        b'\\' => escaped = true,
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth = depth.saturating_sub(1);
                             if depth == 0 {
                                 self.pos = i + 1;
                                 let text = self.src.get(start + 1..i).unwrap_or_default();
@@ -470,6 +515,19 @@ mod tests {
         assert_eq!(entries(&src).len(), 1);
         let unbalanced = format!("@misc{{k, title={}}}", "{".repeat(n));
         assert_eq!(scan(&unbalanced).errors.len(), 1);
+    }
+
+    #[test]
+    fn tolerated_irregularities() {
+        // Commented-out entry, missing key, `, ,`, no-break space indentation.
+        let src = "% @manual{x,\n%  title={t}\n% }\n@article{\n author = {A}, , title={T}}\n\
+                   @book{b,\n\u{a0}\u{a0}title = {T}}\n@misc{c, author = {A}, year = 1}";
+        let file = scan(src);
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        let e = entries(src);
+        assert_eq!(e.iter().map(|e| e.key).collect::<Vec<_>>(), ["", "b", "c"]);
+        assert_eq!(e[0].fields.len(), 2);
+        assert_eq!(e[2].fields.len(), 2);
     }
 
     #[test]
