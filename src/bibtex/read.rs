@@ -357,7 +357,12 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .map(|f| {
             let text = dotless_accents(&f.text);
-            if is_verbatim(&f.name) { text.into_owned() } else { ties_to_spaces(&text) }
+            if is_verbatim(&f.name) {
+                text.into_owned()
+            } else {
+                // `\-` (a hyphenation point) would take a following `{C}` as its argument.
+                ties_to_spaces(&text.replace("\\-", ""))
+            }
         })
         .collect();
     let pairs = fields
@@ -462,7 +467,7 @@ fn value_from_chunks(name: &str, source: &str, chunks: biblatex::Chunks) -> Valu
                 text.push_str(s);
             }
             Chunk::Math(m) => {
-                let decoded = latex::decode(m);
+                let decoded = scripts(&latex::decode(m));
                 if decoded.contains(['\\', '^', '_']) {
                     text.push('$');
                     text.push_str(m);
@@ -475,6 +480,34 @@ fn value_from_chunks(name: &str, source: &str, chunks: biblatex::Chunks) -> Valu
     }
     let text = if verbatim { unescape_url(&text) } else { tidy(&text) };
     Value { text: collapse_ws(&text), protected, chunks: Some(chunks) }
+}
+
+/// Digits after `^` or `_` in decoded math as Unicode super- and subscripts (`_2` → `₂`).
+fn scripts(math: &str) -> String {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    const SUB: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    let mut out = String::with_capacity(math.len());
+    let mut chars = math.chars().peekable();
+    while let Some(c) = chars.next() {
+        let table = match c {
+            '^' => &SUP,
+            '_' => &SUB,
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        match chars.peek().and_then(|d| d.to_digit(10)) {
+            Some(_) => {
+                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    out.push(table[d as usize]);
+                    chars.next();
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// A tie `~` (not `\~`) is a space.
@@ -830,6 +863,7 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     rec
 }
 
+/// `Title: Subtitle`, the CSL convention (CSL has no subtitle variable).
 fn join_subtitle(title: &str, sub: &str) -> String {
     if title.ends_with(['?', '!', ':', '.']) {
         format!("{title} {sub}")
