@@ -133,7 +133,8 @@ const PUNCT: &[(char, &str)] = &[
 /// Writes `text` as TeX into `out`. With `ascii`, non-ASCII characters become LaTeX
 /// commands where one exists; characters with none are kept and pushed to `unmapped`.
 pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec<char>) {
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("{\\textbackslash}"),
             // `\{` would count as a brace for BibTeX's balance check; the command form does not.
@@ -147,6 +148,24 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
             }
             '\n' | '\r' | '\t' if out.ends_with(' ') => {}
             '\n' | '\r' | '\t' => out.push(' '),
+            // A letter followed by a combining accent with no precomposed form (`x̣`).
+            c if ascii
+                && c.is_ascii_alphabetic()
+                && chars.peek().is_some_and(|m| ACCENTS.iter().any(|(_, a)| a == m)) =>
+            {
+                let mut marks = String::new();
+                while let Some(&m) = chars.peek() {
+                    if !ACCENTS.iter().any(|(_, a)| *a == m) {
+                        break;
+                    }
+                    marks.push(m);
+                    chars.next();
+                }
+                let decomposed = format!("{c}{marks}");
+                if !escape_sequence(&decomposed, out) {
+                    out.push_str(&decomposed);
+                }
+            }
             c if c.is_ascii() || !ascii => out.push(c),
             c => {
                 if !escape_char(c, out) {
@@ -185,8 +204,13 @@ fn escape_char(c: char, out: &mut String) -> bool {
         out.push_str("$}");
         return true;
     }
-    // A Latin letter with accents: `ǘ` → `{\'{\"u}}`.
-    let mut parts = std::iter::once(c).nfd();
+    let decomposed: String = std::iter::once(c).nfd().collect();
+    escape_sequence(&decomposed, out)
+}
+
+/// A Latin letter and its combining accents, decomposed, as LaTeX: `ǘ` → `{\'{\"{u}}}`.
+fn escape_sequence(decomposed: &str, out: &mut String) -> bool {
+    let mut parts = decomposed.chars();
     let Some(base) = parts.next() else { return false };
     let marks: Vec<char> = parts.collect();
     if !base.is_ascii_alphabetic() || marks.is_empty() {
@@ -458,6 +482,11 @@ mod tests {
         ascii_dashes_quotes: "a–b — “q” ‘s’" => "a--b --- ``q'' `s'";
         ascii_greek: "NF-κB" => "NF-{$\\kappa$}B";
         ascii_double_accent: "ǘ" => "{\\'{\\\"{u}}}";
+    }
+
+    #[test]
+    fn ascii_combining_without_precomposed_form() {
+        assert_eq!(ascii("x\u{323}"), "{\\d x}");
     }
 
     #[test]

@@ -392,12 +392,17 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
 }
 
 /// `\"\i` and `\'{\i}` → `\"{i}`: the crate takes the backslash of `\i` as the accent's
-/// argument.
+/// argument; and `\o{}` → `\o `.
 fn dotless_accents(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("\\i") && !text.contains("\\j") {
+    if !text.contains("\\i")
+        && !text.contains("\\j")
+        && !text.contains("\\o{}")
+        && !text.contains("\\O{}")
+    {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut out = text.to_owned();
+    // `\o{}` is ø, but the crate reads `{}` as the argument of the slash accent.
+    let mut out = text.replace("\\o{}", "\\o ").replace("\\O{}", "\\O ");
     for accent in ['"', '\'', '`', '^', '~', '=', '.'] {
         for letter in ['i', 'j'] {
             out = out
@@ -554,7 +559,12 @@ fn names(value: &Value) -> Vec<Person> {
             let family = collapse_ws(&tidy(&p.name));
             let given = collapse_ws(&tidy(&p.given_name));
             let prefix = collapse_ws(&tidy(&p.prefix));
-            let suffix = collapse_ws(&tidy(&p.suffix));
+            let mut suffix = collapse_ws(&tidy(&p.suffix));
+            let mut given = given;
+            // `May, Keith, and …`: a stray comma makes the given name a "Jr" part.
+            if given.is_empty() && !suffix.is_empty() && !is_suffix(&suffix) {
+                given = std::mem::take(&mut suffix);
+            }
             if given.is_empty() && prefix.is_empty() && suffix.is_empty() && family.contains(' ') {
                 out.push(Person::literal(&family));
             } else if family == "others" && given.is_empty() {
@@ -579,6 +589,26 @@ fn names(value: &Value) -> Vec<Person> {
         }
     }
     out
+}
+
+/// `Jr`, `Sr.`, `III`: words that are a name's suffix.
+fn is_suffix(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    matches!(
+        w.as_str(),
+        "jr" | "sr"
+            | "jnr"
+            | "snr"
+            | "ii"
+            | "iii"
+            | "iv"
+            | "v"
+            | "vi"
+            | "2nd"
+            | "3rd"
+            | "jun"
+            | "sen"
+    )
 }
 
 /// Splits at the word `and` (any case).
@@ -1006,6 +1036,28 @@ mod tests {
         assert_eq!(dup.records.len(), 2);
         assert_eq!(dup.diagnostics[0].severity, crate::Severity::Warning);
         assert!(dup.diagnostics[0].message.starts_with("duplicate key `A`"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// No panic on arbitrary text, nor on text made of BibTeX's structural characters.
+        #[test]
+        fn never_panics(s in "\\PC*", t in "[@{}()\"#%,=a-z0-9 \\\\'`^~$_\n-]{0,200}") {
+            let _ = parse(&s);
+            let _ = parse(&t);
+            let _ = parse(&format!("@article{{k, title = {{{t}}}, author = \"{t}\"}}"));
+        }
+    }
+
+    #[test]
+    fn crate_quirks_worked_around() {
+        let rec = one(
+            r#"@misc{k, author = {H\o{}iland-J{\o}rgensen, Toke and Ma{\"\i}t{\'e}, A}, title = {pre\-{C}olumbian}}"#,
+        );
+        assert_eq!(rec.author[0].family.as_deref(), Some("Høiland-Jørgensen"));
+        assert_eq!(rec.author[1].family.as_deref(), Some("Maïté"));
+        assert_eq!(rec.title.as_deref(), Some("preColumbian"));
     }
 
     #[test]

@@ -455,9 +455,14 @@ fn names(e: &mut Entry, field: &str, people: &[Person]) {
             family.push_str(&fam_tex);
         }
         let mut name = family;
-        if let Some(s) = &p.suffix {
-            name.push_str(", ");
-            name.push_str(&esc(s, e));
+        match (&p.suffix, &p.given) {
+            (Some(s), Some(_)) => {
+                name.push_str(", ");
+                name.push_str(&esc(s, e));
+            }
+            // `Last, Jr, ` with an empty first part is an error for BibTeX: keep it whole.
+            (Some(s), None) => name = format!("{{{name} {}}}", esc(s, e)),
+            _ => {}
         }
         if let Some(g) = &p.given {
             let g_tex = esc(g, e);
@@ -469,8 +474,6 @@ fn names(e: &mut Entry, field: &str, people: &[Person]) {
                 };
             name.push_str(", ");
             name.push_str(&g_tex);
-        } else if p.suffix.is_some() {
-            name.push_str(", ");
         }
         if !name.is_empty() {
             parts.push(name);
