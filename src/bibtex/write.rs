@@ -13,9 +13,7 @@
 //! }
 //! ```
 
-use super::{
-    BIBLATEX_FIELDS, Dialect, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind,
-};
+use super::{Dialect, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind};
 use crate::latex;
 use crate::{Date, Kind, Person, Record, WriteOptions};
 
@@ -27,6 +25,8 @@ enum Value {
 
 /// The fields of one entry, in the order they are added.
 struct Entry {
+    /// The entry type being written.
+    ty: &'static str,
     fields: Vec<(String, Value)>,
     ascii: bool,
     unmapped: Vec<char>,
@@ -62,12 +62,6 @@ pub fn write_entry(
     lost: &mut Vec<String>,
 ) {
     let bibtex = dialect == Dialect::Bibtex;
-    let mut e = Entry {
-        fields: Vec::new(),
-        ascii: options.ascii,
-        unmapped: Vec::new(),
-        annotation: Vec::new(),
-    };
     let kind = rec.kind;
     let is_article = matches!(
         kind,
@@ -101,6 +95,14 @@ pub fn write_entry(
     if kind == Kind::Report && !bibtex && rec.genre.is_none() {
         thesis_type = Some("techreport".to_owned());
     }
+
+    let mut e = Entry {
+        ty,
+        fields: Vec::new(),
+        ascii: options.ascii,
+        unmapped: Vec::new(),
+        annotation: Vec::new(),
+    };
 
     // Persons.
     names(&mut e, "author", &rec.author);
@@ -265,6 +267,20 @@ pub fn write_entry(
         }
     }
 
+    if !bibtex {
+        // What this entry type does not accept goes to `annotation`, so that biber's
+        // `--validate-datamodel` has nothing to say and nothing is lost.
+        let (kept, moved): (Vec<_>, Vec<_>) = std::mem::take(&mut e.fields)
+            .into_iter()
+            .partition(|(n, _)| super::biblatex_allows(ty, n));
+        e.fields = kept;
+        for (n, v) in moved {
+            if let Value::Braced(tex) = v {
+                e.annotation.push(format!("{n}: {tex}"));
+            }
+        }
+    }
+
     // Extras.
     for (name, value) in &rec.extra {
         if name == PROTECTED_EXTRA || name == "arxiv" {
@@ -328,7 +344,7 @@ fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
         .collect();
     let plain = !field.is_empty() && field.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let value = value.replace('\n', "; ");
-    if plain && !e.has(&field) && (bibtex || BIBLATEX_FIELDS.contains(&field.as_str())) {
+    if plain && !e.has(&field) && (bibtex || super::biblatex_allows(e.ty, &field)) {
         e.text(&field, Some(&value));
     } else {
         let tex = latex::escape(&format!("{name}: {value}"), e.ascii, &mut e.unmapped);
