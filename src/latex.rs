@@ -370,6 +370,15 @@ pub fn decode(tex: &str) -> String {
                         continue;
                     }
                 }
+                if matches!(name.as_str(), "begin" | "end") && chars.peek() == Some(&'{') {
+                    // `\begin{it}…\end{it}`: the environment's name is not text.
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 if let Some((_, mark)) = ACCENTS.iter().find(|(cmd, _)| *cmd == name) {
                     pending.push(*mark);
                 } else if let Some((ch, _)) =
@@ -525,5 +534,6 @@ mod tests {
         decode_quotes: "``q''" => "“q”";
         decode_greek: "$\\alpha$-helix" => "α-helix";
         decode_trailing_backslash: "a\\" => "a\\";
+        decode_environment: "a\\begin{it}b\\end{it}c" => "abc";
     }
 }
