@@ -523,9 +523,10 @@ mod tests {
         assert!(b.contains("  journal = {J},\n  address = {Leeds},\n  year = {2019},\n  month = apr,\n  date = {2019-04-05},\n"), "{b}");
         assert!(b.contains("pmid = {123}") && b.contains("language = {en}"), "{b}");
         let (l, _) = bib(&rec, Dialect::Biblatex, false);
+        // An article has no `location` in BibLaTeX's data model: it moves to `annotation`.
         assert!(
             l.contains("journaltitle = {J}")
-                && l.contains("location = {Leeds}")
+                && l.contains("annotation = {location: Leeds}")
                 && l.contains("date = {2019-04-05}"),
             "{l}"
         );
