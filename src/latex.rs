@@ -259,8 +259,8 @@ fn needs_protection(word: &str) -> bool {
     capitals >= 2
 }
 
-/// Writes a title: escaped as [`escape`], with every word that [`needs_protection`] and every
-/// occurrence of a `protected` phrase wrapped in braces.
+/// Writes a title: escaped as [`escape`], with every word that needs protection (an acronym,
+/// a mixed-case word) and every occurrence of a `protected` phrase wrapped in braces.
 pub fn title(text: &str, protected: &[&str], ascii: bool, unmapped: &mut Vec<char>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;

@@ -1,4 +1,4 @@
-//! BibTeX/BibLaTeX reader: [`raw`](super::raw) entries → macros and `#` resolved → `crossref`
+//! BibTeX/BibLaTeX reader: [`raw`] entries → macros and `#` resolved → `crossref`
 //! and `xdata` inherited → TeX decoded by the `biblatex` crate → [`Record`]s.
 //!
 //! ```text
