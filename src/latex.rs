@@ -280,8 +280,12 @@ pub fn title(text: &str, protected: &[&str], ascii: bool, unmapped: &mut Vec<cha
                 continue;
             }
         }
-        let word_len =
-            rest.char_indices().find(|(_, c)| c.is_whitespace()).map_or(rest.len(), |(i, _)| {
+        // Words end at white space, `-` and `/`, so `Jones-Smith` stays unbraced and
+        // `COVID-19` becomes `{COVID}-19`.
+        let word_len = rest
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() || matches!(c, '-' | '/' | '–' | '—'))
+            .map_or(rest.len(), |(i, _)| {
                 if i == 0 { rest.chars().next().map_or(1, char::len_utf8) } else { i }
             });
         let (word, tail) = rest.split_at(word_len);
@@ -511,6 +515,7 @@ mod tests {
         title_parenthesised: "Care (NHS) today" => "Care ({NHS}) today";
         title_plain_words: "Primary care-led commissioning" => "Primary care-led commissioning";
         title_number_acronym: "COVID-19 in the UK" => "{COVID}-19 in the {UK}";
+        title_hyphenated_names: "Jones-Smith and NF-κB" => "Jones-Smith and {NF}-{κB}";
         title_escapes_inside: "R&D at AT&T" => "{R\\&D} at {AT\\&T}";
     }
 
