@@ -357,7 +357,8 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .map(|f| {
             let text = dotless_accents(&f.text);
-            if is_verbatim(&f.name) {
+            // A date's `~` is EDTF's "approximate", not a tie.
+            if is_verbatim(&f.name) || f.name.ends_with("date") {
                 text.into_owned()
             } else {
                 // `\-` (a hyphenation point) would take a following `{C}` as its argument.
@@ -813,9 +814,9 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
         entry.offset,
         &mut rec,
     );
-    rec.accessed = take("urldate").and_then(Date::parse);
-    rec.original_date = take("origdate").and_then(Date::parse);
-    rec.event_date = take("eventdate").and_then(Date::parse);
+    rec.accessed = take("urldate").and_then(parse_edtf);
+    rec.original_date = take("origdate").and_then(parse_edtf);
+    rec.event_date = take("eventdate").and_then(parse_edtf);
 
     // Identifiers.
     if let Some(d) = take("doi") {
@@ -910,6 +911,29 @@ fn url_in(text: &str) -> Option<String> {
     Some(url.trim_end_matches(['}', '.', ',']).to_owned())
 }
 
+/// A BibLaTeX date (EDTF level 1 as biblatex reads it): `2019-04-05`, `2019-04/2019-06`,
+/// a season `1994-21`…`1994-24`, approximate or uncertain `2019~`, `2019?`, `2019%`.
+fn parse_edtf(text: &str) -> Option<Date> {
+    let t = text.trim();
+    let bare = t.trim_end_matches(['~', '?', '%']);
+    let circa = bare.len() != t.len();
+    let season = bare.split_once('-').filter(|(y, s)| {
+        y.len() == 4
+            && y.bytes().all(|b| b.is_ascii_digit())
+            && matches!(*s, "21" | "22" | "23" | "24")
+    });
+    let mut date = match season {
+        Some((y, s)) => Date {
+            year: y.parse().ok(),
+            season: s.parse::<u8>().ok().map(|s| s - 20),
+            ..Date::default()
+        },
+        None => Date::parse(bare)?,
+    };
+    date.circa |= circa;
+    Some(date)
+}
+
 /// The publication date from `date`, or `year` + `month` + `day`.
 fn issued(
     date: Option<&str>,
@@ -920,7 +944,7 @@ fn issued(
     offset: usize,
     rec: &mut Record,
 ) -> Option<Date> {
-    if let Some(d) = date.and_then(Date::parse) {
+    if let Some(d) = date.and_then(parse_edtf) {
         if let Some(y) = year
             && d.year.map(|dy| dy.to_string()) != Some(y.trim().to_owned())
         {
@@ -1058,6 +1082,14 @@ mod tests {
         assert_eq!(rec.author[0].family.as_deref(), Some("Høiland-Jørgensen"));
         assert_eq!(rec.author[1].family.as_deref(), Some("Maïté"));
         assert_eq!(rec.title.as_deref(), Some("preColumbian"));
+    }
+
+    #[test]
+    fn edtf_dates() {
+        let edtf = |s: &str| parse_edtf(s).and_then(|d| d.to_edtf());
+        assert_eq!(edtf("1994-21").as_deref(), Some("1994-21"));
+        assert_eq!(edtf("2019~").as_deref(), Some("2019~"));
+        assert_eq!(edtf("2019-04/2019-06").as_deref(), Some("2019-04/2019-06"));
     }
 
     #[test]

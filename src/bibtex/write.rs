@@ -261,7 +261,7 @@ pub fn write_entry(
             if let Some(i) = e.fields.iter().position(|(n, _)| n == name) {
                 let (n, v) = e.fields.remove(i);
                 if let Value::Braced(tex) = v {
-                    e.annotation.push(format!("{n}: {tex}"));
+                    e.annotation.push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
                 }
             }
         }
@@ -276,7 +276,7 @@ pub fn write_entry(
         e.fields = kept;
         for (n, v) in moved {
             if let Value::Braced(tex) = v {
-                e.annotation.push(format!("{n}: {tex}"));
+                e.annotation.push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
             }
         }
     }
