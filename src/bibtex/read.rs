@@ -107,14 +107,15 @@ pub fn parse(src: &str) -> Parsed {
         }
     }
 
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for e in &entries {
-        if !e.key.is_empty()
-            && let Some(first) = seen.insert(e.key.to_lowercase(), e.offset)
-        {
+        if !e.key.is_empty() && !seen.insert(e.key.to_lowercase()) {
             diagnostics.push(Diagnostic::warning(
                 e.offset,
-                format!("duplicate key `{}` (first at byte {first}); both entries kept", e.key),
+                format!(
+                    "duplicate key `{}`; both entries kept, this one gets a new key on output",
+                    e.key
+                ),
             ));
         }
     }

@@ -261,7 +261,8 @@ pub fn write_entry(
             if let Some(i) = e.fields.iter().position(|(n, _)| n == name) {
                 let (n, v) = e.fields.remove(i);
                 if let Value::Braced(tex) = v {
-                    e.annotation.push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
+                    e.annotation
+                        .push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
                 }
             }
         }
