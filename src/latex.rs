@@ -230,8 +230,13 @@ fn escape_sequence(decomposed: &str, out: &mut String) -> bool {
         b => b.to_string(),
     };
     if let [cmd] = commands.as_slice() {
-        let sep = if cmd.chars().all(|c| c.is_ascii_alphabetic()) { " " } else { "" };
-        inner = format!("{{\\{cmd}{sep}{inner}}}");
+        // Letter accents take a braced argument (`{\\c{c}}`, `{\\v{\\i}}`), symbol accents
+        // the letter itself (`{\\"o}`).
+        inner = if cmd.chars().all(|c| c.is_ascii_alphabetic()) {
+            format!("{{\\{cmd}{{{inner}}}}}")
+        } else {
+            format!("{{\\{cmd}{inner}}}")
+        };
     } else {
         for cmd in &commands {
             inner = format!("\\{cmd}{{{inner}}}");
@@ -337,6 +342,22 @@ fn has_inner_capital(word: &str) -> bool {
 /// True when every capital of `phrase` would be braced by [`title`] on its own.
 pub fn auto_protected(phrase: &str) -> bool {
     phrase.split_whitespace().all(|w| needs_protection(w) || !w.chars().any(char::is_uppercase))
+}
+
+/// Replaces the braced symbol commands [`escape`] writes (`{\\textdegree}`, `{\\ss}`,
+/// `{$\\alpha$}`) by their characters, for readers whose TeX decoder does not know them all.
+pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("{\\") && !text.contains("{$\\") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_owned();
+    for (c, cmd) in SYMBOLS {
+        out = out.replace(&format!("{{{cmd}}}"), &c.to_string());
+    }
+    for (c, cmd) in MATH {
+        out = out.replace(&format!("{{${cmd}$}}"), &c.to_string());
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Decodes TeX to Unicode: accents (`{\"o}`, `\'e`, `\c{c}`), letters (`\ss`, `\o`),
@@ -487,8 +508,8 @@ mod tests {
     cases! { ascii:
         ascii_umlaut: "Müller" => "M{\\\"u}ller";
         ascii_acute_i: "Martí" => "Mart{\\'\\i}";
-        ascii_cedilla: "Françoise" => "Fran{\\c c}oise";
-        ascii_caron: "Dvořák" => "Dvo{\\v r}{\\'a}k";
+        ascii_cedilla: "Françoise" => "Fran{\\c{c}}oise";
+        ascii_caron: "Dvořák" => "Dvo{\\v{r}}{\\'a}k";
         ascii_ring_aa: "Ångström" => "{\\AA}ngstr{\\\"o}m";
         ascii_ss: "Straße" => "Stra{\\ss}e";
         ascii_ligature: "Œuvre" => "{\\OE}uvre";
@@ -499,7 +520,12 @@ mod tests {
 
     #[test]
     fn ascii_combining_without_precomposed_form() {
-        assert_eq!(ascii("x\u{323}"), "{\\d x}");
+        assert_eq!(ascii("x\u{323}"), "{\\d{x}}");
+    }
+
+    #[test]
+    fn symbol_groups_decode() {
+        assert_eq!(decode_symbol_groups("25{\\textdegree} C {$\\alpha$}"), "25° C α");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! (`$CARGO_MANIFEST_DIR/../shared/corpora`, or `$BIBCONV_CORPORA`) is read without panic;
 //! a missing folder fails the test. Where a corpus ships expected output (citation-js
 //! BibTeX → CSL-JSON, Better BibTeX → Zotero JSON), field-level agreement is measured on
-//! title, author family names, year, container, volume, pages and DOI.
+//! title, author family names, year, container, volume, pages and DOI. Every file is also
+//! written as BibTeX and BibLaTeX (UTF-8 and `--ascii`) and read back: all records, no error;
+//! files whose output changes on a second write are counted ("rewrite unstable").
 //!
 //! `fixtures/corpus/bibtex-pass.txt` lists the cases that agree on every compared field. A
 //! listed case that regresses fails the test, and so does an unlisted case that starts to
@@ -212,6 +214,8 @@ struct Tally {
     cases_passing: usize,
     compared: usize,
     equal: usize,
+    /// Files whose BibTeX/BibLaTeX output changes when written, read and written again.
+    unstable: usize,
 }
 
 #[test]
@@ -237,6 +241,38 @@ fn corpus_bibtex() {
             parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Error).count();
         t.warnings +=
             parsed.diagnostics.iter().filter(|d| d.severity == bibconv::Severity::Warning).count();
+
+        // Our own output reads back whole (every record, no error), and writing what was read
+        // back gives the same text.
+        for format in [bibconv::OutputFormat::Bibtex, bibconv::OutputFormat::Biblatex] {
+            for ascii in [false, true] {
+                let options = bibconv::WriteOptions { ascii };
+                let written = bibconv::write_to_string(&parsed.records, format, &options);
+                let again = bibconv::bibtex::read::parse(&written);
+                let errors: Vec<_> = again
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == bibconv::Severity::Error)
+                    .collect();
+                assert!(errors.is_empty(), "{rel} → {format:?} (ascii {ascii}): {errors:?}");
+                assert_eq!(
+                    again.records.len(),
+                    parsed.records.len(),
+                    "{rel} → {format:?} (ascii {ascii})"
+                );
+                let rewritten = bibconv::write_to_string(&again.records, format, &options);
+                if rewritten != written {
+                    t.unstable += 1;
+                    if std::env::var_os("CORPUS_DEBUG").is_some() {
+                        for (a, b) in
+                            written.lines().zip(rewritten.lines()).filter(|(a, b)| a != b).take(2)
+                        {
+                            eprintln!("{rel} {format:?} {ascii}:\n  - {a}\n  + {b}");
+                        }
+                    }
+                }
+            }
+        }
 
         // Better BibTeX: `X.bib` with `X.json` (Zotero items, in entry order).
         if corpus == "zotero-better-bibtex" {
@@ -315,15 +351,16 @@ fn corpus_bibtex() {
     }
 
     let mut report = String::from(
-        "corpus | files | records | errors | warnings | cases passing | fields agreeing\n",
+        "corpus | files | records | errors | warnings | rewrite unstable | cases passing | fields agreeing\n",
     );
     for (name, t) in &tallies {
         report.push_str(&format!(
-            "{name} | {} | {} | {} | {} | {}/{} | {}/{} ({:.1}%)\n",
+            "{name} | {} | {} | {} | {} | {} | {}/{} | {}/{} ({:.1}%)\n",
             t.files,
             t.records,
             t.errors,
             t.warnings,
+            t.unstable,
             t.cases_passing,
             t.cases,
             t.equal,

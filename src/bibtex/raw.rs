@@ -225,19 +225,17 @@ impl<'s> Scanner<'s> {
 
     fn ident(&mut self, what: &str) -> Result<(&'s str, usize), Fail> {
         let start = self.pos;
-        let len = self
-            .src
-            .as_bytes()
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| is_ident_byte(b))
-            .count();
+        let rest = self.src.get(start..).unwrap_or_default();
+        // Identifier bytes, stopping at Unicode white space (no-break spaces after a name).
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| if c.is_ascii() { !is_ident_byte(c as u8) } else { c.is_whitespace() })
+            .map_or(rest.len(), |(i, _)| i);
         if len == 0 {
             return self.fail(what);
         }
         self.pos += len;
-        Ok((self.src.get(start..start + len).unwrap_or_default(), start))
+        Ok((rest.get(..len).unwrap_or_default(), start))
     }
 
     /// The entry's closing delimiter.

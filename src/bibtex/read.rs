@@ -358,6 +358,10 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .map(|f| {
             let text = dotless_accents(&f.text);
+            let text = match latex::decode_symbol_groups(&text) {
+                std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t),
+                std::borrow::Cow::Borrowed(_) => text,
+            };
             // A date's `~` is EDTF's "approximate", not a tie.
             if is_verbatim(&f.name) || f.name.ends_with("date") {
                 text.into_owned()
@@ -553,7 +557,12 @@ fn split_list(text: &str) -> Vec<String> {
 /// Names from a decoded field: the crate's parse of its chunks, or our own splitter.
 fn names(value: &Value) -> Vec<Person> {
     let mut out = Vec::new();
-    if let Some(chunks) = &value.chunks
+    // The crate reads any name with `=` in the extended format (`family=Smith, given=J`);
+    // a name that merely contains `=` is read by our own splitter instead.
+    let extended = ["family=", "given=", "prefix=", "suffix="]
+        .iter()
+        .any(|k| value.text.to_lowercase().replace(' ', "").contains(k));
+    if let Some(chunks) = value.chunks.as_ref().filter(|_| extended || !value.text.contains('='))
         && let Ok(people) = chunks.parse::<Vec<biblatex::Person>>()
     {
         // A name given whole in braces (`{World Health Organization}`) is an organisation.
@@ -916,6 +925,25 @@ fn url_in(text: &str) -> Option<String> {
 /// a season `1994-21`…`1994-24`, approximate or uncertain `2019~`, `2019?`, `2019%`.
 fn parse_edtf(text: &str) -> Option<Date> {
     let t = text.trim();
+    // A time of day (`2004-04-05T14:34:00`) is more than a bibliography needs.
+    let t = match t.split_once('T') {
+        Some((day, _))
+            if day.len() == 10 && day.bytes().all(|b| b.is_ascii_digit() || b == b'-') =>
+        {
+            day
+        }
+        _ => t,
+    };
+    // A year before 1 (`-0876`, astronomical numbering).
+    if let Some(rest) = t.strip_prefix('-')
+        && rest.len() >= 4
+        && rest.bytes().take(4).all(|b| b.is_ascii_digit())
+        && !rest.contains('/')
+    {
+        let mut d = parse_edtf(rest)?;
+        d.year = d.year.map(|y| -y);
+        return Some(d);
+    }
     let bare = t.trim_end_matches(['~', '?', '%']);
     let circa = bare.len() != t.len();
     let season = bare.split_once('-').filter(|(y, s)| {
@@ -947,7 +975,7 @@ fn issued(
 ) -> Option<Date> {
     if let Some(d) = date.and_then(parse_edtf) {
         if let Some(y) = year
-            && d.year.map(|dy| dy.to_string()) != Some(y.trim().to_owned())
+            && d.year != y.trim().parse::<i32>().ok()
         {
             rec.push_extra("year", y);
         }
@@ -1091,6 +1119,8 @@ mod tests {
         assert_eq!(edtf("1994-21").as_deref(), Some("1994-21"));
         assert_eq!(edtf("2019~").as_deref(), Some("2019~"));
         assert_eq!(edtf("2019-04/2019-06").as_deref(), Some("2019-04/2019-06"));
+        assert_eq!(parse_edtf("-0343-02").and_then(|d| d.year), Some(-343));
+        assert_eq!(edtf("2004-04-05T14:34:00").as_deref(), Some("2004-04-05"));
     }
 
     #[test]

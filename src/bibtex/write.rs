@@ -136,6 +136,12 @@ pub fn write_entry(
     } else {
         None
     });
+    // A `howpublished` the reader kept as an extra goes back to its own field.
+    let container = container.or_else(|| {
+        (container_field == "howpublished")
+            .then(|| rec.extra.get("howpublished").map(String::as_str))
+            .flatten()
+    });
     e.text(container_field, container);
     if kind == Kind::PaperConference && container.is_none() {
         e.text("booktitle", rec.event_title.as_deref());
@@ -160,11 +166,11 @@ pub fn write_entry(
     if let Some(p) = &rec.page {
         let tex = latex::escape(p, e.ascii, &mut e.unmapped);
         // One hyphen in the model, `--` in TeX (`49--56`, `e611--e619`).
-        let tex = if p.matches('-').count() == 1 && !p.contains("--") {
-            tex.replace('-', "--")
-        } else {
-            tex
-        };
+        // Only a range of two page-like tokens, as `normalize_pages` makes it.
+        let range = p.split_once('-').is_some_and(|(a, b)| {
+            !a.is_empty() && !b.is_empty() && !b.contains('-') && !p.contains(char::is_whitespace)
+        });
+        let tex = if range { tex.replace('-', "--") } else { tex };
         e.raw("pages", tex);
     }
     e.text("chapter", rec.chapter_number.as_deref());
@@ -287,21 +293,20 @@ pub fn write_entry(
         if name == PROTECTED_EXTRA || name == "arxiv" {
             continue;
         }
+        if name == "howpublished"
+            && container_field == "howpublished"
+            && rec.container_title.is_none()
+        {
+            continue;
+        }
         if name == TYPE_EXTRA && bibtex {
             continue;
         }
         extra(&mut e, name, value, bibtex);
     }
     if !e.annotation.is_empty() {
-        let lines = std::mem::take(&mut e.annotation);
-        let joined = lines.join("; ");
-        match e.fields.iter_mut().find(|(n, _)| n == "annotation") {
-            Some((_, Value::Braced(old))) => {
-                old.push_str("; ");
-                old.push_str(&joined);
-            }
-            _ => e.raw("annotation", joined),
-        }
+        let joined = std::mem::take(&mut e.annotation).join("; ");
+        e.raw(annotation_field(bibtex), joined);
     }
 
     if rec.author.iter().chain(&rec.editor).any(|p| !p.affiliation.is_empty()) {
@@ -345,33 +350,63 @@ fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
         .collect();
     let plain = !field.is_empty() && field.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let value = value.replace('\n', "; ");
-    if plain && !e.has(&field) && (bibtex || super::biblatex_allows(e.ty, &field)) {
-        e.text(&field, Some(&value));
+    if field == annotation_field(bibtex) {
+        // The carrier itself, read back: its lines come first, in their order.
+        let tex = latex::escape(&value, e.ascii, &mut e.unmapped);
+        e.annotation.push(tex);
+    } else if plain && !e.has(&field) && (bibtex || super::biblatex_allows(e.ty, &field)) {
+        if matches!(field.as_str(), "doi" | "url" | "eprint") {
+            e.raw(&field, url_tex(&value, bibtex));
+        } else if matches!(field.as_str(), "file" | "pdf" | "uri" | "verba" | "verbb" | "verbc")
+            && balanced(&value)
+        {
+            // Verbatim fields are read without TeX decoding: written as they are.
+            for c in value.chars().filter(|c| !c.is_ascii()) {
+                if e.ascii && !e.unmapped.contains(&c) {
+                    e.unmapped.push(c);
+                }
+            }
+            e.raw(&field, value);
+        } else {
+            e.text(&field, Some(&value));
+        }
     } else {
         let tex = latex::escape(&format!("{name}: {value}"), e.ascii, &mut e.unmapped);
         e.annotation.push(tex);
-        if bibtex && !e.has("annote") {
-            let lines = std::mem::take(&mut e.annotation);
-            e.raw("annote", lines.join("; "));
-        } else if bibtex
-            && let Some((_, Value::Braced(old))) = e.fields.iter_mut().find(|(n, _)| n == "annote")
-        {
-            for l in std::mem::take(&mut e.annotation) {
-                old.push_str("; ");
-                old.push_str(&l);
+    }
+}
+
+/// True when the braces in `s` pair up (and it does not end in a backslash).
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i64;
+    for c in s.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
             }
+            _ => {}
         }
     }
+    depth == 0 && !s.ends_with('\\')
+}
+
+/// The field that carries `name: value` lines: `annote` (BibTeX) or `annotation` (BibLaTeX).
+fn annotation_field(bibtex: bool) -> &'static str {
+    if bibtex { "annote" } else { "annotation" }
 }
 
 /// `year` + `month = jan` for BibTeX (plus `date` when there is a day or a range); `date` for
 /// BibLaTeX. A date without a year is written as text in `year` (BibTeX) or `note`-like
 /// `pubstate` (BibLaTeX).
 fn date_fields(e: &mut Entry, d: &Date, bibtex: bool) {
-    match (d.year, d.to_edtf()) {
+    match (d.year, edtf(d)) {
         (Some(year), Some(edtf)) => {
             if bibtex {
-                e.raw("year", year.to_string());
+                e.raw("year", format!("{year:04}"));
                 if let Some(m) =
                     d.month.and_then(|m| MONTH_MACROS.get(usize::from(m).wrapping_sub(1)))
                 {
@@ -395,9 +430,18 @@ fn date_fields(e: &mut Entry, d: &Date, bibtex: bool) {
     }
 }
 
+/// EDTF for a date, with years before 1 written with four digits (`-0876`) as EDTF wants.
+fn edtf(d: &Date) -> Option<String> {
+    let mut s = d.to_edtf()?;
+    for y in [d.year, d.end_year].into_iter().flatten().filter(|y| *y < 0) {
+        s = s.replacen(&format!("{y}"), &format!("-{:04}", -y), 1);
+    }
+    Some(s)
+}
+
 fn date_field(e: &mut Entry, name: &str, d: Option<&Date>) {
     if let Some(d) = d {
-        match d.to_edtf() {
+        match edtf(d) {
             Some(edtf) => e.raw(name, edtf),
             None => e.text(name, d.literal.as_deref()),
         }
@@ -451,13 +495,16 @@ fn names(e: &mut Entry, field: &str, people: &[Person]) {
         let particle = particle.join(" ");
         let fam = p.family.as_deref().unwrap_or_default();
         let fam_tex = esc(fam, e);
-        // A family name that holds a comma or the word `and` must be braced to stay one part.
-        let fam_tex =
-            if fam.contains(',') || fam.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
-                format!("{{{fam_tex}}}")
-            } else {
-                fam_tex
-            };
+        // A family name that holds a comma or the word `and`, or a word BibTeX would take for a
+        // particle (`Fonseca de la Bella`), must be braced to stay one part.
+        let particle_like = |w: &str| !w.starts_with(char::is_uppercase);
+        let fam_tex = if fam.contains(',')
+            || (fam.contains(char::is_whitespace) && fam.split_whitespace().any(particle_like))
+        {
+            format!("{{{fam_tex}}}")
+        } else {
+            fam_tex
+        };
         if !particle.is_empty() {
             let particle_tex = esc(&particle, e);
             // BibTeX recognises a particle only when it starts lowercase.
