@@ -114,6 +114,45 @@ const MATH: &[(char, &str)] = &[
     ('²', "^2"),
     ('³', "^3"),
     ('¹', "^1"),
+    ('⁰', "^0"),
+    ('⁴', "^4"),
+    ('⁵', "^5"),
+    ('⁶', "^6"),
+    ('⁷', "^7"),
+    ('⁸', "^8"),
+    ('⁹', "^9"),
+    ('⁺', "^+"),
+    ('⁻', "^-"),
+    ('₀', "_0"),
+    ('₁', "_1"),
+    ('₂', "_2"),
+    ('₃', "_3"),
+    ('₄', "_4"),
+    ('₅', "_5"),
+    ('₆', "_6"),
+    ('₇', "_7"),
+    ('₈', "_8"),
+    ('₉', "_9"),
+    ('∼', "\\sim"),
+    ('−', "-"),
+    ('∝', "\\propto"),
+    ('√', "\\surd"),
+    ('∙', "\\bullet"),
+    ('∘', "\\circ"),
+    ('⋅', "\\cdot"),
+    ('≃', "\\simeq"),
+    ('≡', "\\equiv"),
+    ('∑', "\\sum"),
+    ('∫', "\\int"),
+    ('∂', "\\partial"),
+    ('∇', "\\nabla"),
+    ('∈', "\\in"),
+    ('∩', "\\cap"),
+    ('∪', "\\cup"),
+    ('ϕ', "\\phi"),
+    ('ϵ', "\\epsilon"),
+    ('⟨', "\\langle"),
+    ('⟩', "\\rangle"),
     ('′', "\\prime"),
 ];
 
@@ -128,6 +167,12 @@ const PUNCT: &[(char, &str)] = &[
     ('\u{a0}', "~"),
     ('‐', "-"),
     ('‑', "-"),
+    // Ligatures are written as their letters.
+    ('ﬁ', "fi"),
+    ('ﬂ', "fl"),
+    ('ﬀ', "ff"),
+    ('ﬃ', "ffi"),
+    ('ﬄ', "ffl"),
 ];
 
 /// Writes `text` as TeX into `out`. With `ascii`, non-ASCII characters become LaTeX
@@ -347,7 +392,7 @@ pub fn auto_protected(phrase: &str) -> bool {
 /// Replaces the braced symbol commands [`escape`] writes (`{\\textdegree}`, `{\\ss}`,
 /// `{$\\alpha$}`) by their characters, for readers whose TeX decoder does not know them all.
 pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("{\\") && !text.contains("{$\\") {
+    if !text.contains("{\\") && !text.contains("{$") {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = text.to_owned();
@@ -410,8 +455,9 @@ pub fn decode(tex: &str) -> String {
                     SYMBOLS.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str()))
                 {
                     push_base(&mut out, *ch, &mut pending);
-                } else if let Some((ch, _)) =
-                    MATH.iter().find(|(_, cmd)| cmd.get(1..) == Some(name.as_str()))
+                } else if let Some((ch, _)) = MATH
+                    .iter()
+                    .find(|(_, cmd)| cmd.starts_with('\\') && cmd.get(1..) == Some(name.as_str()))
                 {
                     push_base(&mut out, *ch, &mut pending);
                 } else {
@@ -515,6 +561,7 @@ mod tests {
         ascii_ligature: "Œuvre" => "{\\OE}uvre";
         ascii_dashes_quotes: "a–b — “q” ‘s’" => "a--b --- ``q'' `s'";
         ascii_greek: "NF-κB" => "NF-{$\\kappa$}B";
+        ascii_subscript: "Cu₂O" => "Cu{$_2$}O";
         ascii_double_accent: "ǘ" => "{\\'{\\\"{u}}}";
     }
 
@@ -566,5 +613,6 @@ mod tests {
         decode_greek: "$\\alpha$-helix" => "α-helix";
         decode_trailing_backslash: "a\\" => "a\\";
         decode_environment: "a\\begin{it}b\\end{it}c" => "abc";
+        decode_soft_hyphen: "hy\\-phen" => "hyphen";
     }
 }
