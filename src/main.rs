@@ -161,21 +161,28 @@ fn run(args: &Args) -> Result<u8> {
 
     let options = WriteOptions { ascii: args.ascii };
     let mut tally = Tally::default();
+    // Records stream to the output as they are read. When nothing could be read the
+    // output is left untouched: the temporary file is removed, and standard output has
+    // received nothing (the writer writes only with records, and is not finished).
+    let nothing_read = |tally: &Tally| tally.records == 0 && tally.skipped > 0;
     match &args.output {
         Some(path) => {
             let tmp = temp_path(path);
-            let result = (|| -> Result<()> {
+            let result = (|| -> Result<bool> {
                 let file = fs::File::create(&tmp)
                     .with_context(|| format!("cannot create {}", tmp.display()))?;
                 let out = io::BufWriter::with_capacity(OUT_BUFFER, file);
                 let mut sink = Sink::new(out, to, options, args);
                 convert_all(&inputs, args, &mut sink, &mut tally)?;
+                if nothing_read(&tally) {
+                    return Ok(false);
+                }
                 sink.finish()?;
                 fs::rename(&tmp, path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                Ok(())
+                Ok(true)
             })();
-            if result.is_err() {
+            if !matches!(result, Ok(true)) {
                 let _ = fs::remove_file(&tmp);
             }
             result?;
@@ -186,10 +193,24 @@ fn run(args: &Args) -> Result<u8> {
             let out = io::BufWriter::with_capacity(OUT_BUFFER, io::stdout());
             let mut sink = Sink::new(out, to, options, args);
             convert_all(&inputs, args, &mut sink, &mut tally)?;
-            sink.finish()?;
+            if !nothing_read(&tally) {
+                sink.finish()?;
+            }
         }
     }
 
+    summary(&tally, args);
+    Ok(if nothing_read(&tally) {
+        2
+    } else if tally.skipped > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// The one-line summary on stderr.
+fn summary(tally: &Tally, args: &Args) {
     if !args.quiet {
         let files_read = tally.files - tally.failed_files;
         eprintln!(
@@ -201,20 +222,7 @@ fn run(args: &Args) -> Result<u8> {
             tally.skipped,
         );
     }
-    Ok(if tally.records == 0 && tally.skipped > 0 {
-        2
-    } else if tally.skipped > 0 {
-        1
-    } else {
-        0
-    })
 }
-
-/// Output buffer size: large writes, few system calls.
-const OUT_BUFFER: usize = 1 << 20;
-
-/// Inputs at least this large get a progress bar (when standard error is a terminal).
-const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
@@ -411,7 +419,8 @@ fn stream_format(prefix: &[u8], args: &Args) -> Option<InputFormat> {
     // Detection on whole lines only; a cut UTF-8 character would fail decoding.
     let head = &prefix[..memchr::memrchr(b'\n', prefix)? + 1];
     let decoded = bibconv::decode(head, args.encoding.as_deref()).ok()?;
-    if decoded.encoding.starts_with("UTF-16") {
+    // A blank head may be a blank file: the whole-file path says so.
+    if decoded.encoding.starts_with("UTF-16") || bibconv::model::is_blank(&decoded.text) {
         return None;
     }
     let format = match args.from.format() {
@@ -443,6 +452,10 @@ fn convert_whole<W: Write + Send>(
         }
     };
     let text = decoded.text.as_ref();
+    if bibconv::model::is_blank(text) {
+        eprintln!("{name}: error: empty input");
+        return Ok(Input::failed());
+    }
     let parsed = match args.from.format() {
         Some(format) => stream::read_parallel(text, format).map(|p| (format, p)),
         None => stream::read_auto_parallel(text),
