@@ -209,6 +209,12 @@ fn run(args: &Args) -> Result<u8> {
     })
 }
 
+/// Output buffer size: large writes, few system calls.
+const OUT_BUFFER: usize = 1 << 20;
+
+/// Inputs at least this large get a progress bar (when standard error is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 32 << 20;
+
 /// The one-line summary on stderr.
 fn summary(tally: &Tally, args: &Args) {
     if !args.quiet {
