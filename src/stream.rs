@@ -313,6 +313,9 @@ pub fn read_part(text: &str, format: InputFormat, place: Place) -> Result<Parsed
     if format == InputFormat::CslJson {
         return read_json_part(text, place);
     }
+    if matches!(format, InputFormat::Bibtex | InputFormat::Biblatex) && place == Place::WHOLE {
+        return Ok(read_bibtex_pieces(text, format).unwrap_or_else(|| bibtex_whole(text)));
+    }
     let pieces = pieces(text, format);
     if pieces.len() <= 1 {
         return crate::read(text, format);
@@ -380,6 +383,124 @@ fn read_json_part(text: &str, place: Place) -> Result<Parsed, Error> {
         .collect();
     concat(parsed)
 }
+/// The BibTeX reader on a whole text.
+fn bibtex_whole(text: &str) -> Parsed {
+    crate::bibtex::read::parse(text)
+}
+
+/// BibTeX pieces are about this large (each re-reads the `@string` header).
+const BIBTEX_PIECE_SIZE: usize = 1 << 20;
+
+/// BibTeX in parallel pieces, when that provably reads as the whole text does: entries cut
+/// at a line-start `@` outside braces; every piece after the first is read behind the file's
+/// header (the `@string`, `@preamble` and `@comment` blocks before the first entry), whose
+/// diagnostics only the first piece reports. `None` (read whole instead) when the text is
+/// small, has a `@string` after the first entry, a `crossref`, `xdata` or `@set` (entries
+/// that reach across the file), or when the pieces show a duplicate key or an error (whose
+/// recovery may depend on what lies beyond a cut).
+fn read_bibtex_pieces(text: &str, format: InputFormat) -> Option<Parsed> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 2 * BIBTEX_PIECE_SIZE {
+        return None;
+    }
+    let (header_end, cuts) = bibtex_cuts(bytes)?;
+    let rest = &bytes[header_end..];
+    if contains_ci(rest, b"@string")
+        || contains_ci(bytes, b"crossref")
+        || contains_ci(bytes, b"xdata")
+        || contains_ci(bytes, b"@set")
+    {
+        return None;
+    }
+    let header = text.get(..header_end)?;
+    let mut bounds = vec![0];
+    bounds.extend(cuts);
+    bounds.push(bytes.len());
+    let pieces: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let parsed: Vec<Parsed> = pieces
+        .par_iter()
+        .map(|&(start, end)| {
+            let body = text.get(start..end).unwrap_or_default();
+            if start == 0 {
+                return crate::read(body, format).unwrap_or_default();
+            }
+            let mut piece = String::with_capacity(header.len() + body.len());
+            piece.push_str(header);
+            piece.push_str(body);
+            let mut parsed = crate::read(&piece, format).unwrap_or_default();
+            // The header's own diagnostics come with the first piece.
+            parsed.diagnostics.retain(|d| d.offset >= header_end);
+            for d in &mut parsed.diagnostics {
+                d.offset = d.offset - header_end + start;
+            }
+            parsed
+        })
+        .collect();
+    let mut keys = std::collections::HashSet::new();
+    for piece in &parsed {
+        if piece.skipped_anything() {
+            return None;
+        }
+        for key in piece.records.iter().filter_map(|r| r.key.as_deref()) {
+            if !keys.insert(key.to_lowercase()) {
+                return None;
+            }
+        }
+    }
+    concat(parsed.into_iter().map(Ok).collect()).ok()
+}
+
+/// Where to cut a `.bib` text: the end of its header (the offset of the first entry that is
+/// not `@string`, `@preamble` or `@comment`) and, after it, line-start `@`s outside braces
+/// about [`BIBTEX_PIECE_SIZE`] apart. `None` when there is no entry to cut at.
+fn bibtex_cuts(bytes: &[u8]) -> Option<(usize, Vec<usize>)> {
+    let mut depth = 0usize;
+    let mut header_end = None;
+    let mut cuts = Vec::new();
+    let mut last = 0;
+    let mut check = |at: usize, depth: usize, header_end: &mut Option<usize>| {
+        if depth != 0 || bytes.get(at) != Some(&b'@') {
+            return;
+        }
+        match header_end {
+            None => {
+                let name: Vec<u8> = bytes[at + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphabetic())
+                    .map(u8::to_ascii_lowercase)
+                    .collect();
+                if !matches!(name.as_slice(), b"string" | b"preamble" | b"comment") {
+                    *header_end = Some(at);
+                    last = at;
+                }
+            }
+            Some(_) if at - last >= BIBTEX_PIECE_SIZE => {
+                cuts.push(at);
+                last = at;
+            }
+            Some(_) => {}
+        }
+    };
+    check(0, 0, &mut header_end);
+    for i in memchr::memchr3_iter(b'{', b'}', b'\n', bytes) {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => check(i + 1, depth, &mut header_end),
+        }
+    }
+    let header_end = header_end?;
+    (!cuts.is_empty()).then_some((header_end, cuts))
+}
+
+/// True when `haystack` contains `needle` (lowercase ASCII) in any letter case.
+fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack.get(at..at + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
 /// `item N…` (the CSL-JSON reader's messages count items from 1 in the text it was given)
 /// becomes `item N+by…`.
 fn renumber_item(message: &mut String, by: usize) {
@@ -393,6 +514,8 @@ fn renumber_item(message: &mut String, by: usize) {
 
 fn concat(parsed: Vec<Result<Parsed, Error>>) -> Result<Parsed, Error> {
     let mut all = Parsed::default();
+    let records = parsed.iter().map(|p| p.as_ref().map_or(0, |p| p.records.len())).sum();
+    all.records.reserve_exact(records);
     for piece in parsed {
         let piece = piece?;
         all.records.extend(piece.records);
@@ -574,6 +697,50 @@ mod tests {
         }
         assert!(chunks > 10);
         assert_eq!(all, whole);
+    }
+
+    fn bib_text(n: usize) -> String {
+        let mut text = String::from(
+            "% header comment\n@string{jhsrp = \"J Health Serv Res \\& Policy\"}\n@preamble{\"\\newcommand{\\noop}[1]{}\"}\n\n",
+        );
+        for i in 0..n {
+            let journal = if i % 3 == 0 { "jhsrp" } else { "{The Lancet}" };
+            let undefined = if i % 1000 == 999 { " # undefinedmacro" } else { "" };
+            text.push_str(&format!(
+                "@article{{key{i},\n  author = {{M{{\\\"u}}ller, J{i} and {{World Health Organization}}}},\n  title = {{On {{HIV}} and R\\&D, part {i}}},\n  journal = {journal}{undefined},\n  year = {},\n  month = mar,\n  abstract = {{{}\n@notanentry inside braces}}\n}}\n\n",
+                1990 + i % 30,
+                "Interviews were analysed thematically across eight sites. ".repeat(6)
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn bibtex_pieces_read_as_the_whole_text() {
+        let text = bib_text(4000);
+        let whole = crate::read(&text, InputFormat::Bibtex).unwrap();
+        assert!(whole.diagnostics.iter().any(|d| d.severity == crate::Severity::Warning));
+        let pieces = read_bibtex_pieces(&text, InputFormat::Bibtex).expect("cut into pieces");
+        assert_eq!(pieces, whole);
+        // A duplicate key across pieces, or a crossref: read whole.
+        let dup = format!("{text}@misc{{KEY1, title = {{again}}}}\n");
+        assert!(read_bibtex_pieces(&dup, InputFormat::Bibtex).is_none());
+        assert_eq!(
+            read_parallel(&dup, InputFormat::Bibtex).unwrap(),
+            crate::read(&dup, InputFormat::Bibtex).unwrap()
+        );
+        let late_string = format!("{text}@STRING{{x = \"y\"}}\n");
+        assert!(read_bibtex_pieces(&late_string, InputFormat::Bibtex).is_none());
+        assert!(
+            read_bibtex_pieces(
+                &text.replace("month = mar", "CrossRef = {key1}"),
+                InputFormat::Bibtex
+            )
+            .is_none()
+        );
+        // A stray brace in a comment hides every cut: read whole, as before.
+        let stray = text.replacen("% header comment", "% header comment {", 1);
+        assert!(read_bibtex_pieces(&stray, InputFormat::Bibtex).is_none());
     }
 
     #[test]
