@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::{Diagnostic, Error, InputFormat, Parsed};
 
 /// Bytes read per chunk when streaming a file.
-pub const CHUNK_SIZE: usize = 2 << 20;
+pub const CHUNK_SIZE: usize = 1 << 20;
 
 /// Pieces of a chunk parsed in parallel are about this large.
 const PIECE_SIZE: usize = 256 << 10;
