@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use anyhow::{Context, Result, bail};
-use bibconv::stream::{self, CHUNK_SIZE, Chunk, ChunkReader};
+use bibconv::stream::{self, BibtexPieces, CHUNK_SIZE, Chunk, ChunkReader};
 use bibconv::{
     Diagnostic, InputFormat, LineIndex, OutputFormat, Record, Severity, WriteOptions, Writer,
 };
@@ -462,6 +462,17 @@ fn convert_whole<W: Write + Send>(
         eprintln!("{name}: error: empty input");
         return Ok(Input::failed());
     }
+    let format = args.from.format().or_else(|| bibconv::detect(text));
+    if let Some(format) =
+        format.filter(|f| matches!(f, InputFormat::Bibtex | InputFormat::Biblatex))
+        && let Some(plan) = BibtexPieces::new(text, format)
+    {
+        if args.verbose {
+            let guessed = if decoded.guessed { ", guessed" } else { "" };
+            eprintln!("{name}: read as {format} ({}{guessed})", decoded.encoding);
+        }
+        return convert_pieces(name, text, &plan, args, sink, progress);
+    }
     let parsed = match args.from.format() {
         Some(format) => stream::read_parallel(text, format).map(|p| (format, p)),
         None => stream::read_auto_parallel(text),
@@ -495,6 +506,42 @@ fn convert_whole<W: Write + Send>(
         sink.push(batch)?;
     }
     Ok(Input { records, errors })
+}
+
+/// Pieces of a `.bib` text read per batch: about this many megabytes of input.
+const BIBTEX_BATCH: usize = 8;
+
+/// Converts a `.bib` text in batches of pieces: each batch parsed on all cores while the
+/// one before it is written, so only two batches of records are held at a time.
+fn convert_pieces<W: Write + Send>(
+    name: &str,
+    text: &str,
+    plan: &BibtexPieces<'_>,
+    args: &Args,
+    sink: &mut Sink<W>,
+    progress: &Progress,
+) -> Result<Input> {
+    let mut input = Input::default();
+    let mut index: Option<LineIndex> = None;
+    let mut unwritten: Vec<Record> = Vec::new();
+    let mut first = 0;
+    while first < plan.len() {
+        let end = (first + BIBTEX_BATCH).min(plan.len());
+        let batch = std::mem::take(&mut unwritten);
+        let (parsed, written) = rayon::join(|| plan.read(first..end), || sink.push(batch));
+        written?;
+        if !parsed.diagnostics.is_empty() {
+            let index = index.get_or_insert_with(|| LineIndex::new(text));
+            input.errors += progress
+                .suspend(|| report_at(name, text, index, &parsed.diagnostics, args.quiet))?;
+        }
+        progress.set(plan.end_of(end - 1) as u64);
+        input.records += parsed.records.len();
+        unwritten = parsed.records;
+        first = end;
+    }
+    sink.push(unwritten)?;
+    Ok(input)
 }
 
 /// One chunk read and parsed, with its diagnostics already placed in the input.
@@ -636,7 +683,17 @@ fn report(name: &str, text: &str, diagnostics: &[Diagnostic], quiet: bool) -> io
     if diagnostics.is_empty() {
         return Ok(0);
     }
-    let index = LineIndex::new(text);
+    report_at(name, text, &LineIndex::new(text), diagnostics, quiet)
+}
+
+/// Prints diagnostics located in `text` with its line `index`; returns how many are errors.
+fn report_at(
+    name: &str,
+    text: &str,
+    index: &LineIndex,
+    diagnostics: &[Diagnostic],
+    quiet: bool,
+) -> io::Result<usize> {
     let mut err = io::stderr().lock();
     let mut errors = 0;
     for d in diagnostics {

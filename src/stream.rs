@@ -391,106 +391,148 @@ fn bibtex_whole(text: &str) -> Parsed {
 /// BibTeX pieces are about this large (each re-reads the `@string` header).
 const BIBTEX_PIECE_SIZE: usize = 1 << 20;
 
-/// BibTeX in parallel pieces, when that provably reads as the whole text does: entries cut
-/// at a line-start `@` outside braces; every piece after the first is read behind the file's
-/// header (the `@string`, `@preamble` and `@comment` blocks before the first entry), whose
-/// diagnostics only the first piece reports. `None` (read whole instead) when the text is
-/// small, has a `@string` after the first entry, a `crossref`, `xdata` or `@set` (entries
-/// that reach across the file), or when the pieces show a duplicate key or an error (whose
-/// recovery may depend on what lies beyond a cut).
-fn read_bibtex_pieces(text: &str, format: InputFormat) -> Option<Parsed> {
-    let bytes = text.as_bytes();
-    if bytes.len() < 2 * BIBTEX_PIECE_SIZE {
-        return None;
-    }
-    let (header_end, cuts) = bibtex_cuts(bytes)?;
-    let rest = &bytes[header_end..];
-    if contains_ci(rest, b"@string")
-        || contains_ci(bytes, b"crossref")
-        || contains_ci(bytes, b"xdata")
-        || contains_ci(bytes, b"@set")
-    {
-        return None;
-    }
-    let header = text.get(..header_end)?;
-    let mut bounds = vec![0];
-    bounds.extend(cuts);
-    bounds.push(bytes.len());
-    let pieces: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let parsed: Vec<Parsed> = pieces
-        .par_iter()
-        .map(|&(start, end)| {
-            let body = text.get(start..end).unwrap_or_default();
-            if start == 0 {
-                return crate::read(body, format).unwrap_or_default();
-            }
-            let mut piece = String::with_capacity(header.len() + body.len());
-            piece.push_str(header);
-            piece.push_str(body);
-            let mut parsed = crate::read(&piece, format).unwrap_or_default();
-            // The header's own diagnostics come with the first piece.
-            parsed.diagnostics.retain(|d| d.offset >= header_end);
-            for d in &mut parsed.diagnostics {
-                d.offset = d.offset - header_end + start;
-            }
-            parsed
-        })
-        .collect();
-    let mut keys = std::collections::HashSet::new();
-    for piece in &parsed {
-        if piece.skipped_anything() {
+/// A `.bib` text cut into pieces that read as the whole text does, so that they can be
+/// parsed on all cores, and (in batches) written before the next are parsed.
+///
+/// Entries are cut at a line-start `@` outside braces; every piece after the first is read
+/// behind the file's header (the `@string`, `@preamble` and `@comment` blocks before the
+/// first entry), whose diagnostics only the first piece reports. There is no plan (read the
+/// text whole instead) when the text is small, has a `@string` after the first entry, a
+/// `crossref`, `xdata` or `@set` (entries that reach across the file), or a key twice.
+#[derive(Debug)]
+pub struct BibtexPieces<'t> {
+    text: &'t str,
+    format: InputFormat,
+    header_end: usize,
+    /// Piece `i` is `bounds[i]..bounds[i + 1]`.
+    bounds: Vec<usize>,
+}
+
+impl<'t> BibtexPieces<'t> {
+    /// The plan for `text`, if it can be cut.
+    pub fn new(text: &'t str, format: InputFormat) -> Option<Self> {
+        let bytes = text.as_bytes();
+        if bytes.len() < 2 * BIBTEX_PIECE_SIZE {
             return None;
         }
-        for key in piece.records.iter().filter_map(|r| r.key.as_deref()) {
-            if !keys.insert(key.to_lowercase()) {
+        let starts = bibtex_entry_starts(bytes);
+        let entry_type = |at: usize| -> Vec<u8> {
+            let name = bytes.get(at + 1..).unwrap_or_default();
+            name.iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .map(u8::to_ascii_lowercase)
+                .collect()
+        };
+        let is_entry =
+            |at: usize| !matches!(entry_type(at).as_slice(), b"string" | b"preamble" | b"comment");
+        let first = starts.iter().position(|&at| is_entry(at))?;
+        let header_end = starts[first];
+        let rest = &bytes[header_end..];
+        if contains_ci(rest, b"@string")
+            || contains_ci(bytes, b"crossref")
+            || contains_ci(bytes, b"xdata")
+            || contains_ci(bytes, b"@set")
+        {
+            return None;
+        }
+        let mut keys = std::collections::HashSet::new();
+        for &at in &starts[first..] {
+            if is_entry(at) && !keys.insert(entry_key(bytes, at)) {
                 return None;
             }
         }
-    }
-    concat(parsed.into_iter().map(Ok).collect()).ok()
-}
-
-/// Where to cut a `.bib` text: the end of its header (the offset of the first entry that is
-/// not `@string`, `@preamble` or `@comment`) and, after it, line-start `@`s outside braces
-/// about [`BIBTEX_PIECE_SIZE`] apart. `None` when there is no entry to cut at.
-fn bibtex_cuts(bytes: &[u8]) -> Option<(usize, Vec<usize>)> {
-    let mut depth = 0usize;
-    let mut header_end = None;
-    let mut cuts = Vec::new();
-    let mut last = 0;
-    let mut check = |at: usize, depth: usize, header_end: &mut Option<usize>| {
-        if depth != 0 || bytes.get(at) != Some(&b'@') {
-            return;
-        }
-        match header_end {
-            None => {
-                let name: Vec<u8> = bytes[at + 1..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphabetic())
-                    .map(u8::to_ascii_lowercase)
-                    .collect();
-                if !matches!(name.as_slice(), b"string" | b"preamble" | b"comment") {
-                    *header_end = Some(at);
-                    last = at;
-                }
-            }
-            Some(_) if at - last >= BIBTEX_PIECE_SIZE => {
-                cuts.push(at);
+        let mut bounds = vec![0];
+        let mut last = header_end;
+        for &at in &starts[first..] {
+            if at - last >= BIBTEX_PIECE_SIZE {
+                bounds.push(at);
                 last = at;
             }
-            Some(_) => {}
         }
-    };
-    check(0, 0, &mut header_end);
+        bounds.push(bytes.len());
+        (bounds.len() > 2).then_some(BibtexPieces { text, format, header_end, bounds })
+    }
+
+    /// How many pieces there are.
+    pub fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// True when there is no piece (never: a plan has at least two).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where piece `i` ends in the text.
+    pub fn end_of(&self, i: usize) -> usize {
+        self.bounds.get(i + 1).copied().unwrap_or(self.text.len())
+    }
+
+    /// Reads pieces `range` on all cores; diagnostics point into the whole text.
+    pub fn read(&self, range: std::ops::Range<usize>) -> Parsed {
+        let header = self.text.get(..self.header_end).unwrap_or_default();
+        let parsed: Vec<Parsed> = range
+            .into_par_iter()
+            .map(|i| {
+                let (start, end) = (self.bounds[i], self.end_of(i));
+                let body = self.text.get(start..end).unwrap_or_default();
+                if start == 0 {
+                    return crate::read(body, self.format).unwrap_or_default();
+                }
+                let mut piece = String::with_capacity(header.len() + body.len());
+                piece.push_str(header);
+                piece.push_str(body);
+                let mut parsed = crate::read(&piece, self.format).unwrap_or_default();
+                // The header's own diagnostics come with the first piece.
+                parsed.diagnostics.retain(|d| d.offset >= self.header_end);
+                for d in &mut parsed.diagnostics {
+                    d.offset = d.offset - self.header_end + start;
+                }
+                parsed
+            })
+            .collect();
+        concat(parsed.into_iter().map(Ok).collect()).unwrap_or_default()
+    }
+}
+
+/// BibTeX in parallel pieces ([`BibtexPieces`]), all at once. `None` (read whole instead)
+/// when there is no plan, or when a piece reports an error: its recovery might have
+/// depended on what lies beyond a cut.
+fn read_bibtex_pieces(text: &str, format: InputFormat) -> Option<Parsed> {
+    let plan = BibtexPieces::new(text, format)?;
+    let parsed = plan.read(0..plan.len());
+    (!parsed.skipped_anything()).then_some(parsed)
+}
+
+/// Offsets of the `@`s that start a line outside braces: where entries start.
+fn bibtex_entry_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    if bytes.first() == Some(&b'@') {
+        starts.push(0);
+    }
+    let mut depth = 0usize;
     for i in memchr::memchr3_iter(b'{', b'}', b'\n', bytes) {
         match bytes[i] {
             b'{' => depth += 1,
             b'}' => depth = depth.saturating_sub(1),
-            _ => check(i + 1, depth, &mut header_end),
+            _ if depth == 0 && bytes.get(i + 1) == Some(&b'@') => starts.push(i + 1),
+            _ => {}
         }
     }
-    let header_end = header_end?;
-    (!cuts.is_empty()).then_some((header_end, cuts))
+    starts
+}
+
+/// The key of the entry at `at` (`@article{Key,`), lowercased as BibTeX compares keys.
+fn entry_key(bytes: &[u8], at: usize) -> Vec<u8> {
+    let rest = bytes.get(at + 1..).unwrap_or_default();
+    let rest = &rest[rest.iter().take_while(|b| b.is_ascii_alphabetic()).count()..];
+    let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    let rest = rest.get(1..).unwrap_or_default();
+    let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    rest.iter()
+        .take_while(|b| !matches!(b, b',' | b'}' | b')' | b' ' | b'\t' | b'\r' | b'\n'))
+        .map(u8::to_ascii_lowercase)
+        .collect()
 }
 
 /// True when `haystack` contains `needle` (lowercase ASCII) in any letter case.

@@ -57,6 +57,9 @@ fn records_beyond(len: usize, record: fn(usize) -> String) -> String {
 /// the library's whole-text conversion.
 fn streams_like_whole_text(name: &str, format: InputFormat, text: &str) {
     assert!(text.len() > 2 * CHUNK_SIZE, "the input must span several chunks");
+    if format == InputFormat::Bibtex {
+        assert!(text.len() > 4 << 20, "a .bib text must span several pieces");
+    }
     let dir = tempdir(name);
     let input = dir.join(format!("{name}.txt"));
     std::fs::write(&input, text).unwrap();
@@ -116,6 +119,29 @@ fn csl_json(len: usize) -> String {
     }
     text.push_str("\n]\n");
     text
+}
+
+/// A `.bib` text with a `@string` header; every 997th entry uses an undefined macro.
+fn bibtex(len: usize) -> String {
+    let mut text = String::from("@string{hsr = \"Health Serv Res\"}\n\n");
+    let mut n = 0;
+    while text.len() <= len {
+        let journal = if n % 997 == 5 { "undefinedmacro" } else { "hsr" };
+        text.push_str(&format!(
+            "@article{{key{n},\n  author = {{M{{\\\"u}}ller, J and {{World Health Organization}}}},\n  \
+             title = {{On {{HIV}} and R\\&D, part {n}}},\n  journal = {journal},\n  year = {},\n  \
+             abstract = {{{}}}\n}}\n\n",
+            1990 + n % 30,
+            "Interviews were analysed thematically across eight sites. ".repeat(8),
+        ));
+        n += 1;
+    }
+    text
+}
+
+#[test]
+fn bibtex_in_pieces_converts_like_whole_text() {
+    streams_like_whole_text("bib", InputFormat::Bibtex, &bibtex(5 << 20));
 }
 
 #[test]
