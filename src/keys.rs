@@ -161,7 +161,9 @@ mod tests {
         let keys: HashSet<String> = (0..5000).map(|_| g.key_for(&r)).collect();
         assert_eq!(keys.len(), 5000);
         assert!(!keys.contains("doe2020ab"));
-        assert!(keys.contains("doe2020") && keys.contains("doe2020aa") && keys.contains("doe2020ac"));
+        assert!(
+            keys.contains("doe2020") && keys.contains("doe2020aa") && keys.contains("doe2020ac")
+        );
     }
 
     #[test]
