@@ -40,7 +40,7 @@ use crate::Kind;
 
 /// Extra field listing, one per line, the title words the source protected with braces that
 /// the writer would not protect on its own.
-pub const PROTECTED_EXTRA: &str = "bibtex-protected";
+pub const PROTECTED_EXTRA: &str = crate::model::HINT_EXTRAS[0];
 
 /// Extra field keeping an entry type that maps to no CSL type more specific than `document`.
 pub const TYPE_EXTRA: &str = "bibtex-type";

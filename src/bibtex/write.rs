@@ -304,6 +304,11 @@ pub fn write_entry(
         }
         extra(&mut e, name, value, bibtex);
     }
+    // A related paper a page listed names the page's record (CSL-JSON: a `related-to:` note
+    // line; RIS: `M2`).
+    if let Some(related) = &rec.related_to {
+        extra(&mut e, "related-to", related, bibtex);
+    }
     if !e.annotation.is_empty() {
         let joined = std::mem::take(&mut e.annotation).join("; ");
         e.raw(annotation_field(bibtex), joined);
