@@ -7,6 +7,7 @@
 #   scripts/bench.sh --records N      corpus size for bibconv (peers too, unless --peer-records)
 #   scripts/bench.sh --peer-records N corpus size for bibutils, citation-js and Python
 #   scripts/bench.sh --pandoc-records N   pandoc's corpus size (default 10000: pandoc is slow)
+#   scripts/bench.sh --bibutils-records N bibutils' corpus size (default: --peer-records)
 #   scripts/bench.sh --runs N         runs of bibconv per conversion (median; default 3)
 #   scripts/bench.sh --peer-runs N    runs of each peer (default 1)
 #   scripts/bench.sh --only LIST      conversions to run, comma-separated, from:
@@ -34,6 +35,7 @@ cd "$(dirname "$0")/.."
 records=100000
 peer_records=
 pandoc_records=10000
+bibutils_records=
 runs=3
 peer_runs=1
 only=ris-bib,bib-ris,bib-csl,nbib-bib,csl-bib
@@ -45,17 +47,19 @@ while [ $# -gt 0 ]; do
         --records) records=$2; shift ;;
         --peer-records) peer_records=$2; shift ;;
         --pandoc-records) pandoc_records=$2; shift ;;
+        --bibutils-records) bibutils_records=$2; shift ;;
         --runs) runs=$2; shift ;;
         --peer-runs) peer_runs=$2; shift ;;
         --only) only=$2; shift ;;
         --no-peers) peers=0 ;;
         --linear) linear=1 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
 peer_records=${peer_records:-$records}
+bibutils_records=${bibutils_records:-$peer_records}
 [ "$pandoc_records" -gt "$records" ] && pandoc_records=$records
 
 out=bench-out
@@ -135,15 +139,16 @@ py() { echo "python3 '$peers_dir/py_convert.py' $1 $2"; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "bibconv: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $records records; peers: $peer_records (pandoc $pandoc_records)" >&2
+echo "bibconv: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $records records; peers: $peer_records (bibutils $bibutils_records, pandoc $pandoc_records)" >&2
 
 if wants ris-bib; then
     f=$(corpus ris "$records"); p=$(corpus ris "$peer_records")
     floor ris-bib "$f" "$records"
     measure ris-bib bibconv "$records" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
     if [ "$peers" = 1 ]; then
-        have ris2xml && measure ris-bib "bibutils ris2xml|xml2bib" "$peer_records" "$p" "$peer_runs" \
-            "ris2xml '$p' | xml2bib > $tmp/bibutils.bib"
+        b=$(corpus ris "$bibutils_records")
+        have ris2xml && measure ris-bib "bibutils ris2xml|xml2bib" "$bibutils_records" "$b" "$peer_runs" \
+            "ris2xml '$b' | xml2bib > $tmp/bibutils.bib"
         have_cjs && measure ris-bib citation-js "$peer_records" "$p" "$peer_runs" "$(cjs ris bibtex) '$p' $tmp/cjs.bib"
         have_py && measure ris-bib "python rispy+bibtexparser" "$peer_records" "$p" "$peer_runs" \
             "$(py ris bibtex) '$p' $tmp/py.bib"
@@ -155,8 +160,9 @@ if wants bib-ris; then
     floor bib-ris "$f" "$records"
     measure bib-ris bibconv "$records" "$f" "$runs" "$(bib) '$f' --to ris -o $tmp/out.ris"
     if [ "$peers" = 1 ]; then
-        have bib2xml && measure bib-ris "bibutils bib2xml|xml2ris" "$peer_records" "$p" "$peer_runs" \
-            "bib2xml '$p' | xml2ris > $tmp/bibutils.ris"
+        b=$(corpus bibtex "$bibutils_records")
+        have bib2xml && measure bib-ris "bibutils bib2xml|xml2ris" "$bibutils_records" "$b" "$peer_runs" \
+            "bib2xml '$b' | xml2ris > $tmp/bibutils.ris"
         have_cjs && measure bib-ris citation-js "$peer_records" "$p" "$peer_runs" "$(cjs bibtex ris) '$p' $tmp/cjs.ris"
         have_py && measure bib-ris "python bibtexparser+rispy" "$peer_records" "$p" "$peer_runs" \
             "$(py bibtex ris) '$p' $tmp/py.ris"
@@ -180,8 +186,9 @@ if wants nbib-bib; then
     floor nbib-bib "$f" "$records"
     measure nbib-bib bibconv "$records" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
     if [ "$peers" = 1 ]; then
-        [ -n "$nbib2xml" ] && measure nbib-bib "bibutils nbib2xml|xml2bib" "$peer_records" "$p" \
-            "$peer_runs" "'$nbib2xml' '$p' | xml2bib > $tmp/bibutils.bib"
+        b=$(corpus nbib "$bibutils_records")
+        [ -n "$nbib2xml" ] && measure nbib-bib "bibutils nbib2xml|xml2bib" "$bibutils_records" "$b" \
+            "$peer_runs" "'$nbib2xml' '$b' | xml2bib > $tmp/bibutils.bib"
         have_py_nbib && measure nbib-bib "python nbib+bibtexparser" "$peer_records" "$p" "$peer_runs" \
             "$(py nbib bibtex) '$p' $tmp/py.bib"
     fi
