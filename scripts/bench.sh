@@ -224,7 +224,8 @@ awk -F'\t' '
         for (i = 1; i <= NR; i++) {
             ratio = (tool[i] == "bibconv" || !(conv[i] in ours)) ? "" : sprintf("%.1fx", ours[conv[i]] / mbps[i])
             if (tool[i] ~ /^cat/) ratio = sprintf("(%.2fx of floor)", ours[conv[i]] / mbps[i])
-            printf "| %s | %s%s | %d | %.1f | %.0f | %.1f MB | %s |\n", conv[i], tool[i],
+            name = tool[i]; gsub(/\|/, "\\|", name)
+            printf "| %s | %s%s | %d | %.1f | %.0f | %.1f MB | %s |\n", conv[i], name,
                 (st[i] == "ok" ? "" : " (FAILED)"), n[i], mbps[i], n[i] / t[i], rss[i] / 1024, ratio
         }
     }' "$results" | tee "$out/results.md"
