@@ -741,12 +741,15 @@ fn pandoc_items(
     }
 }
 
+/// A pandoc run: its label, the program, the `-f` format, and the file it reads.
+type PandocReader<'a> = (&'a str, &'a Path, &'a str, Out);
+
 #[test]
 fn pandoc_reads_every_output_with_the_same_count() {
     let clients = need(&["pandoc", "pandoc3"]);
     let pandoc2 = clients.program("pandoc").expect("checked").to_path_buf();
     let pandoc3 = clients.pandoc3.clone().expect("checked");
-    let readers: Vec<(&str, &Path, &str, Out)> = vec![
+    let readers: Vec<PandocReader<'_>> = vec![
         ("pandoc 2", &pandoc2, "bibtex", Out::Bib),
         ("pandoc 2", &pandoc2, "bibtex", Out::BibAscii),
         ("pandoc 2", &pandoc2, "biblatex", Out::Biblatex),
@@ -757,7 +760,7 @@ fn pandoc_reads_every_output_with_the_same_count() {
         ("pandoc 3", &pandoc3, "csljson", Out::Json),
         ("pandoc 3", &pandoc3, "ris", Out::Ris),
     ];
-    let jobs: Vec<(&Case, &(&str, &Path, &str, Out))> =
+    let jobs: Vec<(&Case, &PandocReader<'_>)> =
         cases().into_iter().flat_map(|c| readers.iter().map(move |r| (c, r))).collect();
     let reports = par_map(&jobs, |&(case, &(name, exe, from, out))| {
         let mut r = Report::default();

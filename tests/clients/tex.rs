@@ -102,6 +102,16 @@ fn declarations(bib: &str, tolerated: &mut BTreeSet<char>) -> String {
     out
 }
 
+/// Runs pdflatex after bibtex or biber, once more when LaTeX or biblatex asks for it.
+fn pdflatex_final(clients: &Clients, dir: &Path) -> Result<(), String> {
+    pdflatex(clients, dir)?;
+    let log = read(dir, "doc.log");
+    if log.contains("Please rerun LaTeX") || log.contains("Rerun to get") {
+        pdflatex(clients, dir)?;
+    }
+    Ok(())
+}
+
 fn pdflatex(clients: &Clients, dir: &Path) -> Result<tools::Output, String> {
     let exe = clients.program("pdflatex")?;
     tools::run(
@@ -132,7 +142,7 @@ pub fn bibtex(
     write(dir, "doc.tex", &doc)?;
     pdflatex(clients, dir)?;
     let bt = tools::run(Command::new(clients.program("bibtex")?).arg("doc"), dir, None)?;
-    pdflatex(clients, dir)?;
+    pdflatex_final(clients, dir)?;
     let blg = read(dir, "doc.blg");
     let bbl = read(dir, "doc.bbl");
     let entries = entries(bib, records);
@@ -173,7 +183,7 @@ pub fn biblatex(
     write(dir, "doc.tex", &doc)?;
     pdflatex(clients, dir)?;
     let biber = tools::run(Command::new(clients.program("biber")?).arg("doc"), dir, None)?;
-    pdflatex(clients, dir)?;
+    pdflatex_final(clients, dir)?;
     let entries = entries(bib, records);
     judge_biber(&read(dir, "doc.blg"), &entries, &mut v);
     if biber.code != Some(0) && v.errors.is_empty() {
@@ -268,10 +278,8 @@ fn judge_latex_log(log: &str, bbl: &str, entry_marker: &str, v: &mut Verdict) {
                 if let Some(rest) = l.strip_prefix("l.") {
                     let n: usize = rest.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
                     let _ = write!(text, " | {}", l.trim());
-                    if in_bbl {
-                        if let Some(key) = bbl_entry_at(bbl, n, entry_marker) {
-                            let _ = write!(text, " (doc.bbl line {n}, entry {key})");
-                        }
+                    if let Some(key) = bbl_entry_at(bbl, n, entry_marker).filter(|_| in_bbl) {
+                        let _ = write!(text, " (doc.bbl line {n}, entry {key})");
                     }
                     break;
                 }
@@ -339,12 +347,10 @@ fn judge_blg(blg: &str, entries: &[Entry<'_>], v: &mut Verdict) {
                 v.errors.push(text);
                 listed_errors += 1;
             }
-        } else if let Some(n) = summary_count(line, "error message") {
-            if n > listed_errors {
-                v.errors.push(format!(
-                    "bibtex reports {n} errors, {listed_errors} of them shown above"
-                ));
-            }
+        } else if let Some(n) = summary_count(line, "error message").filter(|&n| n > listed_errors)
+        {
+            v.errors
+                .push(format!("bibtex reports {n} errors, {listed_errors} of them shown above"));
         }
         i += 1;
     }
@@ -479,9 +485,11 @@ mod tests {
 
     #[test]
     fn blg_warnings_are_judged_against_the_record() {
-        let mut rec = Record::default();
-        rec.title = Some("T".into());
-        rec.container_title = Some("J".into());
+        let rec = Record {
+            title: Some("T".into()),
+            container_title: Some("J".into()),
+            ..Record::default()
+        };
         let records = vec![rec];
         let bib = "@article{k1,\n  title = {T},\n}\n";
         let entries = entries(bib, &records);

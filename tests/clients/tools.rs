@@ -222,7 +222,7 @@ fn tex_file_version(file: &str, marker: &str) -> Option<String> {
     let out = run(Command::new("kpsewhich").arg(file), &root(), None).ok()?;
     let text = std::fs::read_to_string(out.stdout.trim()).ok()?;
     let (_, rest) = text.split_once(marker)?;
-    let rest = rest.trim_start_matches(['{', '[']);
+    let rest = rest.trim_start_matches(|c: char| c == '{' || c == '[' || c.is_whitespace());
     let end = rest.find([']', '}'])?;
     Some(rest[..end].to_owned())
 }
