@@ -68,17 +68,20 @@ apt_ready() {
   return 0
 }
 
+apt_install() {
+  local sudo=
+  [[ $(id -u) -ne 0 ]] && sudo=sudo
+  # Other processes may hold the dpkg lock: wait for it (up to 10 minutes) instead of failing.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 \
+    install --no-install-recommends "$@"
+}
+
 if apt_ready; then
   log "Debian packages: already installed"
 else
-  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
-  export DEBIAN_FRONTEND=noninteractive
-  # Other processes may hold the dpkg lock: wait for it (up to 10 minutes) instead of failing.
-  APT=($SUDO apt-get -y -q -o DPkg::Lock::Timeout=600)
-  log "Debian packages: apt-get update"
-  "${APT[@]}" update
   log "Debian packages: installing ${APT_PACKAGES[*]}"
-  "${APT[@]}" install --no-install-recommends "${APT_PACKAGES[@]}"
+  apt_install "${APT_PACKAGES[@]}"
   apt_ready || { log "ERROR: Debian packages installed but a file is still missing"; exit 1; }
 fi
 
@@ -96,13 +99,25 @@ PYEOF
 if py_ready; then
   log "PyPI packages: already installed in .venv"
 else
-  [[ -x $PY ]] || { log "PyPI packages: creating .venv"; python3 -m venv "$ROOT/.venv"; }
+  if [[ ! -x $PY ]]; then
+    log "PyPI packages: creating .venv"
+    if ! python3 -m venv "$ROOT/.venv"; then
+      # Debian's own python3 needs python3-venv for this.
+      rm -rf "$ROOT/.venv"
+      apt_install python3-venv python3-pip
+      python3 -m venv "$ROOT/.venv"
+    fi
+  fi
   log "PyPI packages: pip install -r requirements-test.txt"
   "$PY" -m pip install --quiet --disable-pip-version-check --no-input -r requirements-test.txt
   py_ready || { log "ERROR: PyPI packages installed but not importable"; exit 1; }
 fi
 
 # --- npm packages into node_modules ---------------------------------------------------------
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "node/npm missing: installing Debian's nodejs and npm (citation-js 0.8 wants node >= 20)"
+  apt_install nodejs npm
+fi
 node_ready() {
   node -e '
     const lock = require("./package-lock.json").packages;
