@@ -14,13 +14,14 @@ ROOT=$PWD
 APT_PACKAGES=(
   texlive-latex-base        # pdflatex, bibtex, plain.bst, unsrt.bst
   texlive-latex-recommended # natbib.sty, plainnat.bst, url.sty
+  lmodern                   # T1 fonts for \usepackage[T1]{fontenc} (\k, \DH, … need T1)
   texlive-bibtex-extra      # biblatex (and logreq)
   biber
   pandoc                    # Debian's pandoc 2.x: reads BibTeX, BibLaTeX, CSL-JSON (no RIS)
   bibutils
 )
 # One file per package that proves it is usable (kpsewhich for TeX files, PATH for programs).
-TEX_FILES=(plain.bst unsrt.bst plainnat.bst natbib.sty url.sty biblatex.sty logreq.sty)
+TEX_FILES=(plain.bst unsrt.bst plainnat.bst natbib.sty url.sty lmodern.sty biblatex.sty logreq.sty)
 PROGRAMS=(pdflatex bibtex biber pandoc ris2xml node npm python3)
 
 log() { printf '[install-clients] %s\n' "$*"; }

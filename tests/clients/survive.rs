@@ -1,20 +1,36 @@
 //! Field survival: a CSL item an independent reader (pandoc, citation-js) made from our output
 //! is compared with the record we wrote, for title, authors, journal, volume, issue, pages,
 //! date, DOI and abstract.
+//!
+//! Text is compared after Unicode NFC, whitespace collapsing, stripping the markup readers add
+//! (`<i>`, `<span class="nocase">`) and folding curly quotes to straight ones (pandoc's smart
+//! typography turns `'` into `’`). Everything else must arrive as written.
 
-use bibconv::{Person, Record};
+use bibconv::{Kind, Person, Record};
 use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
 
-/// How strictly text is compared.
+/// Which reader made the item, for the few things a reader is known not to carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
-    /// Exact after whitespace collapsing and markup stripping (RIS, CSL-JSON).
+    /// Everything exact (CSL-JSON through any reader, RIS through citation-js).
     Exact,
-    /// Exact, but only the year of the date: pandoc's RIS reader ignores `DA` and reads
-    /// only ISO dates in `PY`/`Y1`, so from Zotero-style RIS it gets the year alone.
-    YearOnly,
-    /// Letter case and braces ignored too: BibTeX readers recase titles.
-    CaseInsensitive,
+    /// pandoc's RIS reader: it ignores `DA` and reads only ISO dates in `PY`/`Y1`, so from
+    /// Zotero-style RIS it gets the year alone; it reads `AU  - Family, Given, Suffix` with the
+    /// suffix as the given name; and it splits a corporate `AU` (no comma) into given and
+    /// family. Those three are not held against us.
+    PandocRis,
+    /// A BibTeX reader: letter case and braces are ignored (BibTeX readers recase titles).
+    Bib,
+    /// pandoc on `--ascii` BibTeX: as [`Strictness::Bib`], and math-mode escapes pandoc leaves
+    /// as TeX (`$\alpha$`, `$\pm$`) count as the character they stand for.
+    BibAscii,
+}
+
+impl Strictness {
+    fn case_insensitive(self) -> bool {
+        matches!(self, Strictness::Bib | Strictness::BibAscii)
+    }
 }
 
 /// Differences between `item` and `rec`, one line each.
@@ -24,29 +40,52 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
     let field = |name: &str| {
         item.get(name).and_then(value_text).map(|s| norm(&s, how)).filter(|s| !s.is_empty())
     };
-
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if want != got {
-            out.push(format!("{what}: wrote {}, read back {}", show(&want), show(&got)));
+            out.push(format!("{what}: {}", show_diff(want.as_deref(), got.as_deref())));
         }
     };
     check("title", text(rec.title.as_deref()), field("title"));
-    let journal = rec.container_title.as_deref().or(rec.container_title_short.as_deref());
-    check("journal", text(journal), field("container-title"));
+    // Where the journal or book title goes outside articles, chapters and papers differs by
+    // format (series, `howpublished`, event): only CSL-JSON must carry it for every type.
+    let journal_kind = matches!(
+        rec.kind,
+        Kind::ArticleJournal
+            | Kind::ArticleMagazine
+            | Kind::ArticleNewspaper
+            | Kind::Chapter
+            | Kind::PaperConference
+    );
+    match (rec.container_title.as_deref(), rec.container_title_short.as_deref()) {
+        _ if !journal_kind && how != Strictness::Exact => {}
+        (Some(full), _) => check("journal", text(Some(full)), field("container-title")),
+        // pandoc's RIS reader ignores `J2`, where an abbreviation alone is written.
+        (None, Some(_)) if how == Strictness::PandocRis => {}
+        (None, Some(short)) => {
+            // Only an abbreviation: any of the places a reader keeps one will do.
+            let got = ["container-title", "container-title-short", "journalAbbreviation"]
+                .iter()
+                .filter_map(|k| field(k))
+                .find(|g| Some(g) == text(Some(short)).as_ref())
+                .or_else(|| field("container-title"));
+            check("journal (abbreviation only)", text(Some(short)), got);
+        }
+        (None, None) => check("journal", None, field("container-title")),
+    }
     check("volume", text(rec.volume.as_deref()), field("volume"));
     check("issue", text(rec.issue.as_deref()), field("issue"));
-    check("pages", rec.page.as_deref().map(pages), field("page").map(|p| pages(&p)));
+    check(
+        "pages",
+        rec.page.as_deref().map(pages),
+        item.get("page").and_then(value_text).map(|p| pages(&p)),
+    );
     check("DOI", rec.doi.as_deref().map(str::to_lowercase), field("DOI").map(|d| d.to_lowercase()));
     check("abstract", text(rec.abstract_text.as_deref()), field("abstract"));
+    let parts_kept = if how == Strictness::PandocRis { 1 } else { 3 };
     let want_date = rec.issued.as_ref().and_then(|d| {
-        let y = d.year?;
-        let (m, day) = if how == Strictness::YearOnly { (None, None) } else { (d.month, d.day) };
-        Some(
-            [Some(y), m.map(i32::from), day.map(i32::from)]
-                .into_iter()
-                .map_while(|p| p)
-                .collect::<Vec<i32>>(),
-        )
+        let parts = [d.year, d.month.map(i32::from), d.day.map(i32::from)];
+        let parts: Vec<i32> = parts.into_iter().take(parts_kept).map_while(|p| p).collect();
+        (!parts.is_empty()).then(|| format!("{parts:?}"))
     });
     let got_date = item
         .get("issued")
@@ -54,36 +93,51 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
         .and_then(|p| p.get(0))
         .and_then(Value::as_array)
         .map(|parts| {
-            let keep = if how == Strictness::YearOnly { 1 } else { 3 };
             parts
                 .iter()
-                .take(keep)
+                .take(parts_kept)
                 .filter_map(|p| value_text(p)?.trim().parse().ok())
                 .collect::<Vec<i32>>()
         })
-        .filter(|p| !p.is_empty());
-    check("date", want_date.map(|d| format!("{d:?}")), got_date.map(|d| format!("{d:?}")));
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p:?}"));
+    check("date", want_date, got_date);
 
-    let want_names: Vec<String> = rec.author.iter().map(|p| person(p, how)).collect();
-    let got_names: Vec<String> = item
+    let got: Vec<&Value> = item
         .get("author")
         .and_then(Value::as_array)
-        .map(|a| a.iter().map(|n| csl_name(n, how)).collect())
+        .map(|a| a.iter().collect())
         .unwrap_or_default();
-    if want_names != got_names {
-        out.push(format!("authors: wrote {want_names:?}, read back {got_names:?}"));
+    let names_match = rec.author.len() == got.len()
+        && rec.author.iter().zip(&got).all(|(p, n)| name_matches(p, n, how));
+    if !names_match {
+        let want: Vec<String> = rec.author.iter().map(|p| person(p, how)).collect();
+        let got: Vec<String> = got.iter().map(|n| csl_name(n, how)).collect();
+        out.push(format!("authors: wrote {want:?}, read back {got:?}"));
     }
     out
 }
 
-fn show(v: &Option<String>) -> String {
-    match v {
-        None => "nothing".to_owned(),
-        Some(s) if s.chars().count() > 90 => {
-            format!("{:?}…", s.chars().take(90).collect::<String>())
-        }
-        Some(s) => format!("{s:?}"),
-    }
+/// Both values, shortened around the first place they differ.
+fn show_diff(want: Option<&str>, got: Option<&str>) -> String {
+    let (Some(w), Some(g)) = (want, got) else {
+        let show = |v: Option<&str>| match v {
+            None => "nothing".to_owned(),
+            Some(s) => format!("{:?}", clip(s, 0, 90)),
+        };
+        return format!("wrote {}, read back {}", show(want), show(got));
+    };
+    let at = w.chars().zip(g.chars()).take_while(|(a, b)| a == b).count();
+    let from = at.saturating_sub(30);
+    format!(
+        "differs at character {at}: wrote …{:?}…, read back …{:?}…",
+        clip(w, from, 70),
+        clip(g, from, 70)
+    )
+}
+
+fn clip(s: &str, from: usize, len: usize) -> String {
+    s.chars().skip(from).take(len).collect()
 }
 
 /// A JSON string or number as text.
@@ -95,12 +149,88 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-/// Collapses whitespace, drops the markup readers add (`<i>`, `<span class="nocase">`, …) and
-/// entities; for BibTeX also braces and letter case.
+/// Math-mode escapes pandoc leaves as TeX, and the characters they stand for.
+const MATH: &[(&str, &str)] = &[
+    ("alpha", "α"),
+    ("beta", "β"),
+    ("gamma", "γ"),
+    ("delta", "δ"),
+    ("epsilon", "ϵ"),
+    ("varepsilon", "ε"),
+    ("zeta", "ζ"),
+    ("eta", "η"),
+    ("theta", "θ"),
+    ("vartheta", "ϑ"),
+    ("iota", "ι"),
+    ("kappa", "κ"),
+    ("lambda", "λ"),
+    ("mu", "μ"),
+    ("nu", "ν"),
+    ("xi", "ξ"),
+    ("pi", "π"),
+    ("varpi", "ϖ"),
+    ("rho", "ρ"),
+    ("varrho", "ϱ"),
+    ("sigma", "σ"),
+    ("varsigma", "ς"),
+    ("tau", "τ"),
+    ("upsilon", "υ"),
+    ("phi", "ϕ"),
+    ("varphi", "φ"),
+    ("chi", "χ"),
+    ("psi", "ψ"),
+    ("omega", "ω"),
+    ("Gamma", "Γ"),
+    ("Delta", "Δ"),
+    ("Theta", "Θ"),
+    ("Lambda", "Λ"),
+    ("Xi", "Ξ"),
+    ("Pi", "Π"),
+    ("Sigma", "Σ"),
+    ("Upsilon", "Υ"),
+    ("Phi", "Φ"),
+    ("Psi", "Ψ"),
+    ("Omega", "Ω"),
+    ("pm", "±"),
+    ("mp", "∓"),
+    ("times", "×"),
+    ("div", "÷"),
+    ("leq", "≤"),
+    ("le", "≤"),
+    ("geq", "≥"),
+    ("ge", "≥"),
+    ("neq", "≠"),
+    ("ne", "≠"),
+    ("approx", "≈"),
+    ("sim", "∼"),
+    ("infty", "∞"),
+    ("cdot", "·"),
+    ("rightarrow", "→"),
+    ("to", "→"),
+    ("leftarrow", "←"),
+    ("degree", "°"),
+    ("circ", "∘"),
+];
+
+fn unmath(s: &str) -> String {
+    let mut out = s.to_owned();
+    for (name, ch) in MATH {
+        for form in
+            [format!("$\\{name}$"), format!("$\\{name}{{}}$"), format!("\\ensuremath{{\\{name}}}")]
+        {
+            out = out.replace(&form, ch);
+        }
+    }
+    out
+}
+
+/// NFC, whitespace collapsed, reader markup and entities dropped, curly quotes folded; for
+/// BibTeX also braces and letter case.
 fn norm(s: &str, how: Strictness) -> String {
     const TAGS: &[&str] = &["i", "b", "em", "strong", "sup", "sub", "sc", "span"];
+    let s = if how == Strictness::BibAscii { unmath(s) } else { s.to_owned() };
     let mut plain = String::with_capacity(s.len());
-    let mut rest = s;
+    let mut rest = s.as_str();
     while let Some(pos) = rest.find('<') {
         plain.push_str(&rest[..pos]);
         let after = &rest[pos + 1..];
@@ -117,19 +247,26 @@ fn norm(s: &str, how: Strictness) -> String {
         }
     }
     plain.push_str(rest);
+    let plain = plain
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#38;", "&")
+        // pandoc's smart typography turns `'x'` into `“x”` and `'` into `’`: any quote is
+        // the same quote here.
+        .replace(['‘', '’', '‛', '“', '”', '„', '\''], "\"");
     let plain =
-        plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&#38;", "&");
-    let plain = if how == Strictness::CaseInsensitive {
-        plain.replace(['{', '}'], "").to_lowercase()
-    } else {
-        plain
-    };
-    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+        if how.case_insensitive() { plain.replace(['{', '}'], "").to_lowercase() } else { plain };
+    plain.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Page ranges with any dash as `-`, spaces dropped.
+/// Page ranges with any dash as `-`, spaces dropped, lowercase.
 fn pages(p: &str) -> String {
-    p.replace("--", "-").replace(['–', '—', '‒'], "-").split_whitespace().collect()
+    p.replace("--", "-")
+        .replace(['–', '—', '‒'], "-")
+        .split_whitespace()
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A person as `family|given` with every particle in front of the family name (readers
@@ -141,10 +278,10 @@ fn person(p: &Person, how: Strictness) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let given = p.given.as_deref().unwrap_or_default().to_owned();
+    let given = p.given.as_deref().unwrap_or_default();
     match (&p.literal, family.is_empty()) {
         (Some(lit), true) => norm(lit, how),
-        _ => format!("{}|{}", norm(&family, how), norm(&given, how)),
+        _ => format!("{}|{}", norm(&family, how), norm(given, how)),
     }
 }
 
@@ -155,17 +292,31 @@ fn csl_name(n: &Value, how: Strictness) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let given = get("given").unwrap_or_default().to_owned();
     match (get("literal"), family.is_empty()) {
         (Some(lit), true) => norm(lit, how),
-        _ if given.is_empty()
-            && !family.is_empty()
-            && get("given").is_none()
-            && family.contains(' ') =>
-        {
-            // A reader that keeps a corporate name whole may put it in `family` alone.
-            norm(&family, how)
-        }
-        _ => format!("{}|{}", norm(&family, how), norm(&given, how)),
+        _ => format!("{}|{}", norm(&family, how), norm(get("given").unwrap_or_default(), how)),
     }
+}
+
+/// Whether a CSL name is the person we wrote. A corporate (literal) name may come back as a
+/// literal, or whole in `family`; from pandoc's RIS reader also split as `given family`.
+fn name_matches(p: &Person, n: &Value, how: Strictness) -> bool {
+    let got = csl_name(n, how);
+    if p.literal.is_some() && p.family.is_none() {
+        let lit = person(p, how);
+        let get = |k: &str| n.get(k).and_then(Value::as_str).unwrap_or_default();
+        let natural = norm(&format!("{} {}", get("given"), get("family")), how);
+        let inverted = norm(&format!("{}, {}", get("family"), get("given")), how);
+        return got == lit
+            || got == format!("{lit}|")
+            || (how == Strictness::PandocRis && (natural == lit || inverted == lit));
+    }
+    let want = person(p, how);
+    if got == want {
+        return true;
+    }
+    // pandoc's RIS reader takes the suffix of `Family, Given, Suffix` as the given name.
+    how == Strictness::PandocRis
+        && p.suffix.is_some()
+        && got.split('|').next() == want.split('|').next()
 }

@@ -80,13 +80,18 @@ pub fn entries<'a>(bib: &str, records: &'a [Record]) -> Vec<Entry<'a>> {
     out
 }
 
-/// True for characters LaTeX has (or can be given) an escape for: Latin, Greek, punctuation,
-/// letterlike and math symbols, ligatures. A writer must escape these with `--ascii`; any
-/// other non-ASCII character (CJK, Cyrillic, …) has no escape and stays as UTF-8.
+/// True for characters LaTeX has an escape for in a T1 document without extra packages:
+/// Latin letters with accents (also as combining marks), punctuation, dashes and quotes,
+/// letterlike and math symbols, ligatures, and the Greek letters math mode has (`$\alpha$`,
+/// `$\Gamma$`). A writer must escape these with `--ascii`. Any other non-ASCII character
+/// (CJK, Cyrillic, accented Greek, Greek capitals that look Latin, …) has no escape there
+/// and stays as UTF-8.
 pub fn escapable(c: char) -> bool {
+    const GREEK: &str = "αβγδεζηθικλμνξπρστυφχψωςϑϕϖϱϵΓΔΘΛΞΠΣΥΦΨΩ";
     matches!(c as u32,
-        0x00A0..=0x024F | 0x02B0..=0x036F | 0x0370..=0x03FF | 0x1E00..=0x1EFF
+        0x00A0..=0x024F | 0x02B0..=0x036F | 0x1E00..=0x1EFF
         | 0x2000..=0x206F | 0x20A0..=0x20CF | 0x2100..=0x22FF | 0xFB00..=0xFB06)
+        || GREEK.contains(c)
 }
 
 /// `\DeclareUnicodeCharacter` lines that render each character without an escape as a
@@ -112,6 +117,10 @@ fn pdflatex_final(clients: &Clients, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The font setup of a usual pdflatex document: T1 encoding (which `\\k`, `\\DH`, `\\th`
+/// and the guillemets need) with Latin Modern.
+const PREAMBLE: &str = "\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n";
+
 fn pdflatex(clients: &Clients, dir: &Path) -> Result<tools::Output, String> {
     let exe = clients.program("pdflatex")?;
     tools::run(
@@ -136,7 +145,7 @@ pub fn bibtex(
     let natbib = if style.ends_with("nat") { "\\usepackage{natbib}\n" } else { "" };
     let decl = declarations(bib, &mut v.tolerated_chars);
     let doc = format!(
-        "\\documentclass{{article}}\n\\usepackage{{url}}\n{natbib}{decl}\\begin{{document}}\n\\nocite{{*}}\n\
+        "\\documentclass{{article}}\n{PREAMBLE}\\usepackage{{url}}\n{natbib}{decl}\\begin{{document}}\n\\nocite{{*}}\n\
          \\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n"
     );
     write(dir, "doc.tex", &doc)?;
@@ -176,7 +185,7 @@ pub fn biblatex(
     let mut v = Verdict::default();
     let decl = declarations(bib, &mut v.tolerated_chars);
     let doc = format!(
-        "\\documentclass{{article}}\n\\usepackage[backend=biber,style=authoryear]{{biblatex}}\n\
+        "\\documentclass{{article}}\n{PREAMBLE}\\usepackage[backend=biber,style=authoryear]{{biblatex}}\n\
          \\addbibresource{{refs.bib}}\n{decl}\\begin{{document}}\n\\nocite{{*}}\n\\printbibliography\n\
          \\end{{document}}\n"
     );
@@ -285,6 +294,10 @@ fn judge_latex_log(log: &str, bbl: &str, entry_marker: &str, v: &mut Verdict) {
                 }
                 j += 1;
             }
+            let keys = entries_with_char(&text, bbl, entry_marker);
+            if let Some(keys) = keys.filter(|_| !text.contains(", entry ")) {
+                let _ = write!(text, " (in entries {keys})");
+            }
             v.errors.push(text);
             i = j;
         } else if line.starts_with("Missing character: There is no") {
@@ -298,23 +311,36 @@ fn judge_latex_log(log: &str, bbl: &str, entry_marker: &str, v: &mut Verdict) {
     }
 }
 
-/// The key of the .bbl entry that line `n` (1-based) belongs to.
+/// For a `Unicode character X (U+…)` error: the keys of the .bbl entries holding `X`.
+fn entries_with_char(error: &str, bbl: &str, marker: &str) -> Option<String> {
+    let (_, rest) = error.split_once("Unicode character ")?;
+    let c = rest.chars().next()?;
+    let keys: Vec<String> = bbl
+        .split(marker)
+        .skip(1)
+        .filter(|e| e.contains(c))
+        .filter_map(|e| {
+            let e = e.trim_start();
+            let e = if e.starts_with('[') { skip_group(e, '[', ']')? } else { e };
+            let e = e.trim_start();
+            let e = e.strip_prefix('{').unwrap_or(e);
+            e.split_once('}').map(|(k, _)| k.to_owned())
+        })
+        .take(5)
+        .collect();
+    (!keys.is_empty()).then(|| keys.join(", "))
+}
+
+/// The key of the .bbl entry that line `n` (1-based) belongs to; a `\\bibitem[label]{key}`
+/// may span lines.
 fn bbl_entry_at(bbl: &str, n: usize, marker: &str) -> Option<String> {
-    let mut key = None;
-    for line in bbl.lines().take(n) {
-        if let Some(pos) = line.find(marker) {
-            let rest = line.get(pos + marker.len()..).unwrap_or("");
-            let rest = rest.trim_start();
-            let rest = if rest.starts_with('[') {
-                skip_group(rest, '[', ']').unwrap_or(rest)
-            } else {
-                rest
-            };
-            let rest = rest.strip_prefix('{').unwrap_or(rest);
-            key = Some(rest.split('}').next().unwrap_or("").to_owned());
-        }
-    }
-    key.filter(|k| !k.is_empty())
+    let upto: usize = bbl.lines().take(n).map(|l| l.len() + 1).sum();
+    let head = bbl.get(..upto.min(bbl.len()))?;
+    let start = head.rfind(marker)?;
+    let rest = bbl.get(start + marker.len()..)?.trim_start();
+    let rest = if rest.starts_with('[') { skip_group(rest, '[', ']')? } else { rest };
+    let (key, _) = rest.trim_start().strip_prefix('{')?.split_once('}')?;
+    Some(key.to_owned()).filter(|k| !k.is_empty())
 }
 
 /// BibTeX's .blg: errors (`…---line N of file …` with their context) and warnings
@@ -330,23 +356,24 @@ fn judge_blg(blg: &str, entries: &[Entry<'_>], v: &mut Verdict) {
                 Ok(()) => v.fair_warnings.push(w.to_owned()),
                 Err(why) => v.unfair_warnings.push(format!("{w} ({why})")),
             }
+        } else if line.starts_with("while executing---") {
+            // A style (.bst) error: the message is the line before.
+            let msg = if i > 0 { lines[i - 1] } else { "" };
+            v.errors.push(format!("{msg} | {line}"));
+            listed_errors += 1;
         } else if line.contains("---line ")
             || line.starts_with("I couldn't open")
             || line.contains("---this can't happen")
         {
             let mut text = line.to_owned();
             while i + 1 < lines.len()
-                && (lines[i + 1].starts_with(" : ")
-                    || lines[i + 1].starts_with("I'm skipping")
-                    || lines[i + 1].starts_with("while executing"))
+                && (lines[i + 1].starts_with(" : ") || lines[i + 1].starts_with("I'm skipping"))
             {
                 i += 1;
                 let _ = write!(text, " | {}", lines[i].trim());
             }
-            if !line.starts_with("while executing") {
-                v.errors.push(text);
-                listed_errors += 1;
-            }
+            v.errors.push(text);
+            listed_errors += 1;
         } else if let Some(n) = summary_count(line, "error message").filter(|&n| n > listed_errors)
         {
             v.errors
@@ -375,8 +402,21 @@ fn fair_bibtex_warning(w: &str, entries: &[Entry<'_>]) -> Result<(), String> {
         split_fields(f)
     } else if let Some(f) = what.strip_prefix("to sort, need ") {
         split_fields(f).into_iter().filter(|f| *f != "key").collect()
-    } else if what == "there's a number but no series" {
-        vec!["series"]
+    } else if let Some(f) = what.strip_prefix("there's a number but no ") {
+        vec![f]
+    } else if what == "all relevant fields are empty" {
+        vec!["author", "title", "howpublished", "month", "year", "note"]
+    } else if let Some(pair) =
+        what.strip_prefix("can't use both ").and_then(|w| w.strip_suffix(" fields"))
+    {
+        // The record truly has both and the standard styles print only one: a limit of the
+        // style, not something the writer could do better without dropping data.
+        return match pair.split_once(" and ") {
+            Some((a, b)) if has_field(rec, a) == Some(true) && has_field(rec, b) == Some(true) => {
+                Ok(())
+            }
+            _ => Err(format!("the record does not have both {pair}: the writer invented one")),
+        };
     } else {
         return Err("not a missing-field warning".into());
     };
@@ -453,6 +493,9 @@ fn judge_biber(log: &str, entries: &[Entry<'_>], v: &mut Verdict) {
 }
 
 fn fair_biber_warning(msg: &str, entries: &[Entry<'_>]) -> Result<(), String> {
+    if let Some(result) = fair_identifier_warning(msg, entries) {
+        return result;
+    }
     let (_, rest) =
         msg.split_once("Missing mandatory field").ok_or("not a missing-field warning")?;
     let key = msg
@@ -465,6 +508,64 @@ fn fair_biber_warning(msg: &str, entries: &[Entry<'_>]) -> Result<(), String> {
     let quoted = rest.split('\'').nth(1).unwrap_or("");
     let fields = split_fields(quoted);
     all_lacking(rec, &fields, &entry.kind)
+}
+
+/// biber's ISBN/ISSN checks: fair only when the record itself holds an invalid number (the
+/// writer kept the source's value), never for a value the writer made up or joined.
+fn fair_identifier_warning(msg: &str, entries: &[Entry<'_>]) -> Option<Result<(), String>> {
+    let quoted =
+        |after: &str| msg.split_once(after).and_then(|(_, r)| r.split_once('\'')).map(|(v, _)| v);
+    let (kind, key, value) = if msg.starts_with("ISBN '") {
+        ("isbn", quoted(" in entry '")?, quoted("ISBN '"))
+    } else if msg.contains("Invalid ISBN in value of field") {
+        ("isbn", quoted("Entry '")?, None)
+    } else if msg.contains("Invalid ISSN in value of field") {
+        ("issn", quoted("Entry '")?, None)
+    } else {
+        return None;
+    };
+    let Some(rec) = entries.iter().find(|e| e.key == key).and_then(|e| e.record) else {
+        return Some(Err("entry not found in the .bib".into()));
+    };
+    let (values, valid): (&[String], fn(&str) -> bool) =
+        if kind == "isbn" { (&rec.isbn, isbn_valid) } else { (&rec.issn, issn_valid) };
+    let ok = match value {
+        Some(v) => values.iter().any(|r| r == v) && !valid(v),
+        None => values.iter().any(|v| !valid(v)),
+    };
+    Some(if ok {
+        Ok(())
+    } else {
+        Err(format!("the record's {kind} {values:?} is valid: the writer changed it"))
+    })
+}
+
+fn digits(s: &str) -> Vec<u32> {
+    s.chars().filter_map(|c| if c == 'X' || c == 'x' { Some(10) } else { c.to_digit(10) }).collect()
+}
+
+/// ISBN-10 or ISBN-13 checksum.
+pub fn isbn_valid(s: &str) -> bool {
+    let d = digits(s);
+    match d.len() {
+        10 => d.iter().enumerate().map(|(i, x)| (10 - i as u32) * x).sum::<u32>() % 11 == 0,
+        13 => {
+            d.iter().all(|&x| x < 10)
+                && d.iter()
+                    .enumerate()
+                    .map(|(i, x)| if i % 2 == 0 { *x } else { 3 * x })
+                    .sum::<u32>()
+                    % 10
+                    == 0
+        }
+        _ => false,
+    }
+}
+
+/// ISSN checksum.
+pub fn issn_valid(s: &str) -> bool {
+    let d = digits(s);
+    d.len() == 8 && d.iter().enumerate().map(|(i, x)| (8 - i as u32) * x).sum::<u32>() % 11 == 0
 }
 
 /// Writes `dir/name`.
@@ -497,6 +598,8 @@ mod tests {
         assert!(fair_bibtex_warning("empty author and editor in k1", &entries).is_ok());
         assert!(fair_bibtex_warning("empty journal in k1", &entries).is_err());
         assert!(fair_bibtex_warning("I didn't find a database entry for \"x\"", &entries).is_err());
+        assert!(isbn_valid("978-0-19-856878-0") && !isbn_valid("978-0-19-856878-9"));
+        assert!(isbn_valid("0198534531") && issn_valid("1355-8196") && !issn_valid("1355-8197"));
         let mut v = Verdict::default();
         judge_blg(
             "I was expecting a `,' or a `}'---line 3 of file refs.bib\n : x\nI'm skipping whatever remains of this entry\nWarning--empty journal in k1\n(There was 1 error message)\n",
