@@ -23,7 +23,9 @@ pub fn detect(src: &str) -> Option<InputFormat> {
     if lines().any(is_ris_type_line) {
         return Some(InputFormat::Ris);
     }
-    if lines().any(|l| l.starts_with("PMID-") || l.starts_with("PMID -")) {
+    if lines().any(|l| l.starts_with("PMID-") || l.starts_with("PMID -"))
+        || lines().filter(|l| is_medline_only_tag_line(l)).nth(1).is_some()
+    {
         return Some(InputFormat::Nbib);
     }
     if let Some(layout) = web::detect(src) {
@@ -40,6 +42,17 @@ fn is_ris_type_line(line: &str) -> bool {
     let Some(rest) = line.strip_prefix("TY") else { return false };
     let rest = rest.trim_start_matches(' ');
     rest.len() + 1 < line.len() - 1 && rest.starts_with('-')
+}
+
+/// A line with a tag only MEDLINE uses, in MEDLINE's four-column layout (`FAU - `,
+/// `DP  - `, `PMC - `): a record copied without its `PMID-` line still has these.
+fn is_medline_only_tag_line(line: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "PMC ", "PMCR", "FAU ", "OWN ", "STAT", "DCOM", "LR  ", "BTI ", "FED ", "PHST", "JT  ", "TA  ",
+        "DP  ", "LID ", "AID ", "MH  ", "PT  ", "PG  ", "IP  ", "VI  ", "EDAT", "MHDA", "CRDT",
+        "AUID", "GR  ", "PL  ", "SB  ",
+    ];
+    line.get(..4).is_some_and(|tag| TAGS.contains(&tag)) && line.get(4..5) == Some("-")
 }
 
 /// `@article{`, `@Book (`, `@string{`: an entry type then an opening delimiter.
@@ -59,6 +72,7 @@ mod tests {
         assert_eq!(detect("\u{feff}TY  - JOUR\nER  - \n"), Some(InputFormat::Ris));
         assert_eq!(detect("\n\nTY - BOOK\n"), Some(InputFormat::Ris));
         assert_eq!(detect("PMID- 123\nTI  - x\n"), Some(InputFormat::Nbib));
+        assert_eq!(detect("PMC - 1\nTI  - x\nFAU - Doe, J\n"), Some(InputFormat::Nbib));
         assert_eq!(detect("% comment\n@Article{key,\n title={x}}"), Some(InputFormat::Bibtex));
         assert_eq!(detect("just some words\nmail me @ home"), None);
         assert_eq!(detect(""), None);

@@ -20,7 +20,8 @@ pub struct Decoded<'a> {
 
 /// Decodes `bytes`, in `label`'s encoding when given (a WHATWG label such as `latin1`,
 /// `utf-16le`, `gbk`), otherwise detected: a BOM, else UTF-16 by its NUL pattern, else UTF-8
-/// when valid, else GB18030 when the text reads as Chinese, else Windows-1252.
+/// when valid, else a JabRef `% Encoding:` header, else GB18030 when the text reads as
+/// Chinese, else Windows-1252.
 ///
 /// # Errors
 /// [`Error::Decode`] for an unknown label, or for bytes that are not valid in the
@@ -51,12 +52,34 @@ pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>, E
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Decoded { text: Cow::Borrowed(text), encoding: UTF_8.name(), guessed: false });
     }
+    // JabRef writes `% Encoding: windows-1252` at the top of a .bib: trust it when the bytes
+    // decode cleanly in that encoding.
+    if let Some(enc) = declared_encoding(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Ok(Decoded { text, encoding: enc.name(), guessed: false });
+        }
+    }
     let (gb, gb_errors) = GB18030.decode_without_bom_handling(bytes);
     if !gb_errors && reads_as_chinese(&gb) {
         return Ok(Decoded { text: gb, encoding: GB18030.name(), guessed: true });
     }
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
     Ok(Decoded { text, encoding: WINDOWS_1252.name(), guessed: true })
+}
+
+/// The encoding named by a `% Encoding: NAME` line in the first 512 bytes, if any.
+fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(512)];
+    let at = memchr::memmem::find(head, b"Encoding:")?;
+    let rest = &head[at + b"Encoding:".len()..];
+    let name: Vec<u8> = rest
+        .iter()
+        .skip_while(|b| **b == b' ')
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        .copied()
+        .collect();
+    Encoding::for_label(&name)
 }
 
 /// UTF-16 without BOM: ASCII text has a NUL in every other byte.
@@ -77,17 +100,24 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// True when most non-ASCII characters of `text` are CJK ideographs or CJK punctuation.
+/// True when `text` reads as Chinese: at least three CJK characters, some of them adjacent
+/// (a Latin text misread as GB18030 yields lone ideographs between ASCII letters), and most
+/// non-ASCII characters CJK.
 fn reads_as_chinese(text: &str) -> bool {
-    let (mut cjk, mut other) = (0usize, 0usize);
-    for c in text.chars().filter(|c| !c.is_ascii()) {
+    let (mut cjk, mut other, mut run, mut longest_run) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars() {
         if crate::model::is_cjk(c) {
             cjk += 1;
+            run += 1;
+            longest_run = longest_run.max(run);
         } else {
-            other += 1;
+            run = 0;
+            if !c.is_ascii() {
+                other += 1;
+            }
         }
     }
-    cjk > 0 && cjk >= other * 4
+    cjk >= 3 && longest_run >= 2 && cjk >= other * 4
 }
 
 #[cfg(test)]

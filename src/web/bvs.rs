@@ -1,18 +1,807 @@
-//! bvs page reader.
+//! Reader for a BVS / Virtual Health Library result listing (MEDLINE and LILACS records).
+//!
+//! The copied page is header noise, then numbered records, then footer noise:
+//! - a record starts with its number alone on a line (`7.`); numbers may skip;
+//! - optional title and author lines (`Family, Given; Family, Given.`), then the citation
+//!   line `Journal Abbrev ; Vol(Issue): pages, date.` (or, for theses and books,
+//!   `Place; Publisher; 2021. 156 p.`);
+//! - `Article in English | MEDLINE | ID: mdl-38127564` (type, language, databases, id);
+//! - `ABSTRACT` / `RESUMO` / `RESUMEN` and its paragraphs; `Subject(s)` and its terms
+//!   separated by ` , `.
+//!
+//! Choices: the journal is an NLM/LILACS abbreviation, so it fills
+//! `container-title-short` only. Languages are mapped to ISO 639-1 codes (`English`,
+//! `Español`, `Português`… → `en`, `es`, `pt`); a name we do not know is kept as printed,
+//! and when several are given the first is the record's language and all go to
+//! `extra["languages"]`. `mdl-` ids give the PMID; other ids (`biblio-1234567`) are kept in
+//! `archive-location`; the databases (`MEDLINE`, `LILACS`…) go to `extra["database"]`.
 
-/// True when the text looks like this layout.
+use nom::{
+    IResult, Parser,
+    character::complete::{char, digit1, space0},
+    combinator::{all_consuming, verify},
+    sequence::{delimited, terminated},
+};
+
+use super::labels::{Line, lines};
+use crate::model::{
+    Date, Kind, Person, Record, clean_doi, clean_pmid, collapse_ws, expand_medline_pages,
+};
+use crate::{Diagnostic, Parsed};
+
+/// `12.`: a record number alone on its line.
+fn record_number(line: &str) -> IResult<&str, &str> {
+    all_consuming(delimited(
+        space0,
+        terminated(verify(digit1, |d: &str| d.len() <= 5), char('.')),
+        space0,
+    ))
+    .parse(line)
+}
+
+/// True when `line` is a record number alone on its line.
+fn is_record_start(line: &str) -> bool {
+    record_number(line.trim()).is_ok()
+}
+
+/// The parts of a `Article in English | MEDLINE | ID: mdl-38127564` line, or `None`.
+fn id_line(line: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+    let has_id = parts.iter().any(|p| p.strip_prefix("ID:").is_some());
+    (parts.len() >= 2 && has_id).then_some(parts)
+}
+
+/// True when the text looks like a BVS listing: a record number alone on a line and an
+/// `… | ID: …` line.
 pub fn matches(src: &str) -> bool {
-    let _ = src;
+    let mut number = false;
+    let mut id = false;
+    for line in src.lines().take(2000) {
+        number |= is_record_start(line);
+        id |= line.contains("| ID:") && id_line(line).is_some();
+        if number && id {
+            return true;
+        }
+    }
     false
 }
 
-use crate::Parsed;
+/// Lines that are page chrome in any interface language.
+fn is_noise(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    const EXACT: &[&str] = &[
+        "",
+        "...",
+        "…",
+        "loading",
+        "cargando",
+        "carregando",
+        "filter",
+        "filters",
+        "filtrar",
+        "filtros",
+        "filtres",
+        "full text",
+        "texto completo",
+        "texte intégral",
+        "export",
+        "exportar",
+        "print",
+        "imprimir",
+        "send",
+        "enviar",
+        "similar",
+        "similares",
+        "selection of citations",
+        "selección de citas",
+        "seleção de referências",
+        "sélection de citations",
+        "search detail",
+        "detalle de la búsqueda",
+        "detalhe da pesquisa",
+        "détail de la recherche",
+    ];
+    const PREFIXES: &[&str] = &[
+        "your browser doesn",
+        "su navegador no",
+        "votre navigateur",
+        "chargement",
+        "seu navegador não",
+        "show:",
+        "mostrar:",
+        "afficher:",
+        "sort by",
+        "ordenar por",
+        "trier par",
+    ];
+    if EXACT.contains(&lower.as_str()) || PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // `Results 1 - 20 de 26`, `Resultados 1 - 20 de 26`, `Résultats 1 - 20 de 26`.
+    let mut words = lower.split_whitespace();
+    matches!(words.next(), Some("results" | "resultados" | "résultats" | "resultats"))
+        && words.next().is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+}
 
-/// Parses the text into records.
+/// Footer headings: after them, unknown lines are page chrome.
+fn is_footer(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    ["selection of citations", "selección de citas", "seleção de referências", "search detail"]
+        .iter()
+        .any(|f| lower == *f)
+        || lower.starts_with("detalle de la b")
+        || lower.starts_with("detalhe da pesquisa")
+}
+
+/// Section headings inside a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heading {
+    Abstract,
+    Subjects,
+}
+
+fn heading(text: &str) -> Option<Heading> {
+    match text.trim().to_lowercase().as_str() {
+        "abstract" | "resumo" | "resumen" | "résumé" | "resume" => Some(Heading::Abstract),
+        "subject(s)" | "subjects" | "assunto(s)" | "asunto(s)" | "sujet(s)" | "assuntos"
+        | "asuntos" => Some(Heading::Subjects),
+        _ => None,
+    }
+}
+
+/// ISO 639-1 code for a language name in English, Spanish, Portuguese or French.
+fn language_code(name: &str) -> Option<&'static str> {
+    let n = name.trim().trim_end_matches('.').to_lowercase();
+    Some(match n.as_str() {
+        "english" | "inglés" | "ingles" | "inglês" | "anglais" => "en",
+        "spanish" | "español" | "espanol" | "espanhol" | "espagnol" => "es",
+        "portuguese" | "portugués" | "portugues" | "português" | "portugais" => "pt",
+        "french" | "francés" | "frances" | "francês" | "français" => "fr",
+        "german" | "alemán" | "aleman" | "alemão" | "allemand" => "de",
+        "italian" | "italiano" | "italien" => "it",
+        "dutch" | "neerlandés" | "holandês" | "néerlandais" => "nl",
+        "chinese" | "chino" | "chinês" | "chinois" => "zh",
+        "japanese" | "japonés" | "japonês" | "japonais" => "ja",
+        "russian" | "ruso" | "russo" | "russe" => "ru",
+        "korean" | "coreano" | "coréen" => "ko",
+        "polish" | "polaco" | "polonês" | "polonais" => "pl",
+        "turkish" | "turco" | "turc" => "tr",
+        "arabic" | "árabe" | "arabe" => "ar",
+        _ => return None,
+    })
+}
+
+/// Kind from the document type word of the id line (`Article`, `Tese`, `Monografía`…).
+fn kind_from_type(word: &str) -> Option<Kind> {
+    let w = word.trim().to_lowercase();
+    let first = w.split_whitespace().next().unwrap_or("");
+    Some(match first {
+        "article" | "artículo" | "articulo" | "artigo" | "artículos" => Kind::ArticleJournal,
+        "thesis" | "tesis" | "tese" | "thèse" | "dissertation" | "dissertação" => Kind::Thesis,
+        "monograph" | "monografía" | "monografia" | "monographie" | "book" | "libro" | "livro" => {
+            Kind::Book
+        }
+        "congress" | "congreso" | "congresso" | "conference" => Kind::PaperConference,
+        "preprint" => Kind::Article,
+        "report" | "informe" | "relatório" | "rapport" => Kind::Report,
+        "video" | "vídeo" => Kind::MotionPicture,
+        "website" | "sitio" | "site" => Kind::Webpage,
+        _ => return None,
+    })
+}
+
+/// Parses a BVS listing: one record per numbered item.
 pub fn parse(src: &str) -> Parsed {
-    let _ = src;
-    Parsed {
-        records: Vec::new(),
-        diagnostics: vec![crate::Diagnostic::error(0, "reader not implemented yet")],
+    let all = lines(src);
+    let mut records = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut current: Option<Vec<Line<'_>>> = None;
+    let mut footer = false;
+    for line in &all {
+        if is_record_start(line.text) {
+            if let Some(body) = current.take() {
+                records.push(read_record(&body, &mut diagnostics));
+            }
+            current = Some(Vec::new());
+            footer = false;
+            continue;
+        }
+        if is_footer(line.text) {
+            footer = true;
+        }
+        if footer || is_noise(line.text) {
+            continue;
+        }
+        match current.as_mut() {
+            Some(body) => body.push(*line),
+            None => {
+                let msg = format!("line before the first record not placed: {}", excerpt(line));
+                diagnostics.push(Diagnostic::warning(line.offset, msg));
+            }
+        }
+    }
+    if let Some(body) = current.take() {
+        records.push(read_record(&body, &mut diagnostics));
+    }
+    Parsed { records, diagnostics }
+}
+
+/// The first 60 characters of a line, for messages.
+fn excerpt(line: &Line<'_>) -> String {
+    let text = line.trimmed();
+    let t: String = text.chars().take(60).collect();
+    if t.len() < text.len() { format!("{t}…") } else { t }
+}
+
+/// One record's lines (after its number) to a record.
+fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
+    let mut rec = Record::new(Kind::ArticleJournal);
+    // Lines before the first heading: title, authors, citation, id line, other labelled
+    // lines; then the headings' sections.
+    let first_heading = body.iter().position(|l| heading(l.text).is_some()).unwrap_or(body.len());
+    let (head, sections) = body.split_at(first_heading);
+    let id_at = head.iter().position(|l| id_line(l.text).is_some());
+    let before_id: Vec<&Line<'_>> = head[..id_at.unwrap_or(head.len())].iter().collect();
+    // The citation is the line just above the id line, or the last citation-shaped line.
+    let citation_at = match id_at {
+        Some(_) => before_id.len().checked_sub(1),
+        None => before_id.iter().rposition(|l| looks_like_citation(l.trimmed())),
+    }
+    .filter(|&i| looks_like_citation(before_id[i].trimmed()));
+    if let Some(i) = citation_at {
+        read_citation(before_id[i], &mut rec, diagnostics);
+        read_title_authors(&before_id[..i], &mut rec);
+    } else {
+        read_title_authors(&before_id, &mut rec);
+    }
+    if let Some(i) = id_at {
+        read_id_line(head[i].trimmed(), &mut rec);
+        for line in &head[i + 1..] {
+            read_labelled_line(line, &mut rec, diagnostics);
+        }
+    } else if let Some(i) = citation_at {
+        for line in &before_id[i + 1..] {
+            read_labelled_line(line, &mut rec, diagnostics);
+        }
+    }
+
+    let mut current: Option<(Heading, Vec<&str>)> = None;
+    let mut done: Vec<(Heading, Vec<&str>)> = Vec::new();
+    for line in sections {
+        if let Some(h) = heading(line.text) {
+            done.extend(current.take());
+            current = Some((h, Vec::new()));
+        } else if let Some((_, lines)) = current.as_mut() {
+            lines.push(line.trimmed());
+        }
+    }
+    done.extend(current.take());
+    for (h, lines) in done {
+        match h {
+            Heading::Abstract => {
+                let text = lines.iter().map(|l| collapse_ws(l)).collect::<Vec<_>>().join("\n\n");
+                if text.is_empty() {
+                } else if rec.abstract_text.is_none() {
+                    rec.abstract_text = Some(text);
+                } else {
+                    // LILACS shows the abstract in each language it has.
+                    rec.push_extra("original-abstract", &text);
+                }
+            }
+            Heading::Subjects => {
+                for term in lines.iter().flat_map(|l| l.split(" , ")) {
+                    let term = collapse_ws(term);
+                    if !term.is_empty() && !rec.keyword.contains(&term) {
+                        rec.keyword.push(term);
+                    }
+                }
+            }
+        }
+    }
+    rec
+}
+
+/// Lines after the id line and before the abstract: `Responsible library: BR1.1`,
+/// `DOI: 10.…`; anything else is reported.
+fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    let text = line.trimmed();
+    let lower = text.to_lowercase();
+    let value = text.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+    if lower.starts_with("responsible library")
+        || lower.starts_with("biblioteca respons")
+        || lower.starts_with("bibliothèque responsable")
+    {
+        rec.push_extra("responsible-library", value);
+    } else if lower.starts_with("doi") && clean_doi(value).is_some() {
+        rec.doi = clean_doi(value);
+    } else if lower.starts_with("affiliation") || lower.starts_with("afiliaç") {
+        rec.push_extra("affiliation", value);
+    } else if ["collection", "colección", "coleção"].iter().any(|p| lower.starts_with(p)) {
+        rec.push_extra("collection", value);
+    } else {
+        let msg = format!("line not placed: {}", excerpt(line));
+        diagnostics.push(Diagnostic::warning(line.offset, msg));
+    }
+}
+
+/// True for a line shaped like a citation: `Journal ; 45(1): …, 2023.` or
+/// `São Paulo; s.n; 2021. 156 p.`: a `;` and a number after it.
+fn looks_like_citation(text: &str) -> bool {
+    text.split_once(';').is_some_and(|(_, rest)| rest.contains(|c: char| c.is_ascii_digit()))
+}
+
+/// Title line(s) then an author line; either may be missing.
+fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
+    let texts: Vec<&str> = lines.iter().map(|l| l.trimmed()).filter(|t| !t.is_empty()).collect();
+    // The page shows the title on one line and the authors on the next; a lone line is
+    // the author line only when it reads as one (`Family, Given; Family, Given.`).
+    let (title_lines, author_line) = match texts.split_last() {
+        Some((last, rest)) if !rest.is_empty() || looks_like_author_list(last) => {
+            (rest, Some(*last))
+        }
+        _ => (texts.as_slice(), None),
+    };
+    if !title_lines.is_empty() {
+        let title = collapse_ws(&title_lines.join(" "));
+        // MEDLINE titles end with a period that is not part of the title.
+        let title = match title.strip_suffix('.') {
+            Some(t) if !t.ends_with('.') => t.to_owned(),
+            _ => title,
+        };
+        Record::set(&mut rec.title, &title);
+    }
+    if let Some(line) = author_line {
+        for name in line.trim_end_matches('.').split(';') {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if matches!(name.to_lowercase().as_str(), "et al" | "et al.") {
+                // CSL has no way to say the list is cut short; keep the fact.
+                rec.push_extra("author-list", "et al.");
+                continue;
+            }
+            // BVS inverts personal names; a name without a comma is an organisation.
+            let person =
+                if name.contains(',') { Person::parse(name) } else { Person::literal(name) };
+            rec.author.push(person);
+        }
+    }
+}
+
+/// `Family, Given; Family, Given.`: every `;`-separated piece is a short inverted name.
+fn looks_like_author_list(text: &str) -> bool {
+    let text = text.trim().trim_end_matches('.');
+    let pieces: Vec<&str> = text.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+    !pieces.is_empty()
+        && pieces.iter().all(|p| {
+            if matches!(p.to_lowercase().as_str(), "et al" | "et al.") {
+                return true;
+            }
+            let Some((family, given)) = p.split_once(',') else { return false };
+            let (family, given) = (family.trim(), given.trim());
+            let capital = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+            !given.contains(',')
+                && (1..=4).contains(&family.split_whitespace().count())
+                && (1..=5).contains(&given.split_whitespace().count())
+                && capital(given)
+                && family.split_whitespace().last().is_some_and(capital)
+        })
+}
+
+/// `Article in English | MEDLINE | ID: mdl-38127564`.
+fn read_id_line(text: &str, rec: &mut Record) {
+    let Some(parts) = id_line(text) else { return };
+    let mut databases = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if let Some(id) = part.strip_prefix("ID:") {
+            let id = id.trim();
+            match id.strip_prefix("mdl-").and_then(clean_pmid) {
+                Some(pmid) => rec.pmid = Some(pmid),
+                None => Record::set(&mut rec.archive_location, id),
+            }
+        } else if i == 0 && read_type_and_language(part, rec) {
+        } else if let Some(kind) = kind_from_type(part).filter(|_| i == 0) {
+            // `Informe | WHOLIS | ID: …`: a type without a language.
+            rec.kind = kind;
+        } else if !part.is_empty() {
+            databases.push(*part);
+        }
+    }
+    rec.push_extra("database", &databases.join(", "));
+}
+
+/// `Article in English`, `Artigo em Português, Inglês`, `Tese em Português`: the type and
+/// the languages. Returns false when the text has no `in`/`en`/`em` connector.
+fn read_type_and_language(text: &str, rec: &mut Record) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some(at) = words.iter().position(|w| matches!(*w, "in" | "en" | "em" | "dans")) else {
+        return false;
+    };
+    let type_name = words[..at].join(" ");
+    let languages = words[at + 1..].join(" ");
+    match kind_from_type(&type_name) {
+        Some(kind) => rec.kind = kind,
+        None => {
+            rec.kind = Kind::Document;
+            rec.push_extra("type", &type_name);
+        }
+    }
+    let names: Vec<&str> =
+        languages.split([',', '/']).map(str::trim).filter(|l| !l.is_empty()).collect();
+    let codes: Vec<String> = names
+        .iter()
+        .map(|n| language_code(n).map_or_else(|| collapse_ws(n), str::to_owned))
+        .collect();
+    if let Some(first) = codes.first() {
+        rec.language = Some(first.clone());
+    }
+    if codes.len() > 1 {
+        rec.push_extra("languages", &codes.join(", "));
+    }
+    true
+}
+
+/// The citation line: a journal (`Abbrev ; 45(Suppl 1): i54-i62, 2023 12 21.`) or a
+/// monograph or thesis (`São Paulo; s.n; 2021. 156 p.`).
+fn read_citation(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    let text = collapse_ws(line.trimmed());
+    if let Some((journal, rest)) = text.split_once(" ; ") {
+        Record::set(&mut rec.container_title_short, journal);
+        let parts = journal_parts(rest);
+        rec.volume = parts.volume;
+        rec.issue = parts.issue;
+        rec.page = parts.pages.map(|p| expand_medline_pages(&p));
+        rec.issued = parts.date.as_deref().and_then(Date::parse);
+        if let Some(rest) = parts.rest {
+            rec.push_extra("description", &rest);
+        }
+    } else if text.contains(';') {
+        read_monograph(&text, rec);
+    } else {
+        let msg = format!("citation line not understood: {}", excerpt(line));
+        diagnostics.push(Diagnostic::warning(line.offset, msg));
+        rec.push_extra("source", &text);
+    }
+}
+
+/// What a journal citation holds after `Journal ; `.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct JournalParts {
+    volume: Option<String>,
+    issue: Option<String>,
+    pages: Option<String>,
+    date: Option<String>,
+    /// Text after the date (`tab, graf`).
+    rest: Option<String>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = collapse_ws(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// `45(Suppl 1): i54-i62, 2023 12 21.`, `70(suppl 1)2020 Jun.`, `250: 112888, 2020 Feb 24.`,
+/// `29(1): 75-91, 2015.`, `17(44): 2980, jan.-dez. 2022. ilus, tab`.
+fn journal_parts(s: &str) -> JournalParts {
+    let mut parts = JournalParts::default();
+    let vol_end = s.find(['(', ':', ',']).unwrap_or(s.len());
+    let mut rest = s;
+    // A volume is a short token; a date directly after `;` is not one.
+    let volume = s.get(..vol_end).unwrap_or("").trim();
+    if !volume.is_empty() && year_at(volume).is_none() {
+        parts.volume = non_empty(volume);
+        rest = s.get(vol_end..).unwrap_or("");
+    }
+    let trimmed = rest.trim_start();
+    if let Some(r) = trimmed.strip_prefix('(') {
+        let close = r.find(')').unwrap_or(r.len());
+        parts.issue = non_empty(r.get(..close).unwrap_or(""));
+        rest = r.get(close + 1..).unwrap_or("");
+    }
+    let trimmed = rest.trim_start();
+    if let Some(r) = trimmed.strip_prefix(':') {
+        // Pages run to the comma before the date.
+        let (pages, after) = r.split_once(',').unwrap_or((r, ""));
+        if year_at(pages).is_some() && after.is_empty() {
+            rest = pages;
+        } else {
+            parts.pages = non_empty(pages.trim().trim_end_matches('.'));
+            rest = after;
+        }
+    }
+    let rest = rest.trim_start_matches([',', ' ']);
+    match year_at(rest) {
+        Some(year_end) => {
+            // The date runs from here to the period after the year.
+            let dot = rest.get(year_end..).and_then(|r| r.find('.')).map(|i| year_end + i);
+            let end = dot.unwrap_or(rest.len());
+            parts.date = non_empty(rest.get(..end).unwrap_or(rest));
+            let after = rest.get(end..).unwrap_or("").trim_start_matches(['.', ' ']);
+            parts.rest = non_empty(after.trim_end_matches('.'));
+        }
+        None => parts.rest = non_empty(rest.trim_end_matches('.')),
+    }
+    parts
+}
+
+/// The byte offset just after the first four-digit year (1000–2999) in `s`.
+fn year_at(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && matches!(bytes[start], b'1' | b'2') {
+                return Some(i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// `São Paulo; s.n; 2021. 156 p. ilus, tab.`: place, publisher (`s.n` = none named),
+/// date, number of pages, then a series in parentheses or a physical description.
+fn read_monograph(text: &str, rec: &mut Record) {
+    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+    let Some((last, names)) = parts.split_last() else { return };
+    let unnamed = |s: &str| {
+        matches!(s.trim_end_matches('.').to_lowercase().as_str(), "s.n" | "s.l" | "s.n." | "s.l.")
+    };
+    match names {
+        [place, publisher, ..] => {
+            if !unnamed(place) {
+                Record::set(&mut rec.publisher_place, place);
+            }
+            if !unnamed(publisher) {
+                Record::set(&mut rec.publisher, publisher);
+            }
+        }
+        [place] if !unnamed(place) => Record::set(&mut rec.publisher_place, place),
+        _ => {}
+    }
+    let mut rest = *last;
+    if let Some(year_end) = year_at(rest) {
+        let date = rest.get(..year_end).unwrap_or("");
+        rec.issued = Date::parse(date);
+        rest = rest.get(year_end..).unwrap_or("").trim_start_matches(['.', ' ']);
+    }
+    // `156 p.`
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0
+        && let Some(after) = rest.get(digits..).and_then(|r| r.trim_start().strip_prefix("p."))
+    {
+        rec.number_of_pages = rest.get(..digits).map(str::to_owned);
+        rest = after.trim_start();
+    }
+    // `(Série A. Normas e Manuais Técnicos)`.
+    if let Some(inner) = rest.strip_prefix('(')
+        && let Some((series, after)) = inner.split_once(')')
+    {
+        Record::set(&mut rec.collection_title, series);
+        rest = after.trim_start_matches(['.', ' ']);
+    }
+    let rest = rest.trim_end_matches('.');
+    if !rest.is_empty() {
+        rec.push_extra("description", rest);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (citation text after `Journal ; `, volume, issue, pages as printed, date, rest)
+    type Opt = Option<&'static str>;
+    type Case = (&'static str, Opt, Opt, Opt, Opt, Opt);
+
+    const CITATIONS: &[Case] = &[
+        (
+            "45(Suppl 1): i54-i62, 2023 12 21.",
+            Some("45"),
+            Some("Suppl 1"),
+            Some("i54-i62"),
+            Some("2023 12 21"),
+            None,
+        ),
+        ("70(suppl 1)2020 Jun.", Some("70"), Some("suppl 1"), None, Some("2020 Jun"), None),
+        (
+            "12(4): e059026, 2022 04 12.",
+            Some("12"),
+            Some("4"),
+            Some("e059026"),
+            Some("2022 04 12"),
+            None,
+        ),
+        ("250: 112888, 2020 Feb 24.", Some("250"), None, Some("112888"), Some("2020 Feb 24"), None),
+        ("29(1): 75-91, 2015.", Some("29"), Some("1"), Some("75-91"), Some("2015"), None),
+        ("21(2): 126-33, 2016 Apr.", Some("21"), Some("2"), Some("126-33"), Some("2016 Apr"), None),
+        (
+            "17(44): 2980, jan.-dez. 2022. ilus, tab",
+            Some("17"),
+            Some("44"),
+            Some("2980"),
+            Some("jan.-dez. 2022"),
+            Some("ilus, tab"),
+        ),
+        ("56: 12, 2022.", Some("56"), None, Some("12"), Some("2022"), None),
+        ("2021.", None, None, None, Some("2021"), None),
+        (
+            "(3): 45-50, out.-dez. 2022.",
+            None,
+            Some("3"),
+            Some("45-50"),
+            Some("out.-dez. 2022"),
+            None,
+        ),
+    ];
+
+    #[test]
+    fn citation_shapes() {
+        for &(text, volume, issue, pages, date, rest) in CITATIONS {
+            let p = journal_parts(text);
+            assert_eq!(p.volume.as_deref(), volume, "{text}");
+            assert_eq!(p.issue.as_deref(), issue, "{text}");
+            assert_eq!(p.pages.as_deref(), pages, "{text}");
+            assert_eq!(p.date.as_deref(), date, "{text}");
+            assert_eq!(p.rest.as_deref(), rest, "{text}");
+        }
+    }
+
+    #[test]
+    fn monograph_shapes() {
+        let mut rec = Record::default();
+        read_monograph("São Paulo; s.n; 2021. 156 p. ilus, tab.", &mut rec);
+        assert_eq!(rec.publisher_place.as_deref(), Some("São Paulo"));
+        assert_eq!(rec.publisher, None);
+        assert_eq!(rec.year(), Some(2021));
+        assert_eq!(rec.number_of_pages.as_deref(), Some("156"));
+        assert_eq!(rec.extra.get("description").map(String::as_str), Some("ilus, tab"));
+
+        let mut rec = Record::default();
+        read_monograph("Brasília; Ministério da Saúde; 2020. 80 p. (Série A. Normas).", &mut rec);
+        assert_eq!(rec.publisher.as_deref(), Some("Ministério da Saúde"));
+        assert_eq!(rec.collection_title.as_deref(), Some("Série A. Normas"));
+    }
+
+    #[test]
+    fn id_lines() {
+        let mut rec = Record::default();
+        read_id_line("Article in English | MEDLINE | ID: mdl-38127564", &mut rec);
+        assert_eq!((rec.kind, rec.language.as_deref()), (Kind::ArticleJournal, Some("en")));
+        assert_eq!(rec.pmid.as_deref(), Some("38127564"));
+        assert_eq!(rec.extra.get("database").map(String::as_str), Some("MEDLINE"));
+
+        let mut rec = Record::default();
+        read_id_line("Tese em Português | LILACS, BDENF | ID: biblio-1380000", &mut rec);
+        assert_eq!((rec.kind, rec.language.as_deref()), (Kind::Thesis, Some("pt")));
+        assert_eq!(rec.archive_location.as_deref(), Some("biblio-1380000"));
+
+        let mut rec = Record::default();
+        read_id_line("Artículo en Español, Inglés | LILACS | ID: biblio-1", &mut rec);
+        assert_eq!(rec.language.as_deref(), Some("es"));
+        assert_eq!(rec.extra.get("languages").map(String::as_str), Some("es, en"));
+    }
+
+    #[test]
+    fn author_lists() {
+        assert!(looks_like_author_list("Checkland, Kath; Hammond, Jonathan."));
+        assert!(looks_like_author_list("Silva, Maria da Conceição."));
+        assert!(looks_like_author_list("van der Berg, Jan; Smith, J; et al."));
+        assert!(!looks_like_author_list("Primary care, the NHS and skill mix."));
+        assert!(!looks_like_author_list("Patient experiences of skill mix changes."));
+    }
+
+    #[test]
+    fn detection() {
+        assert!(matches(
+            "1.\nBMJ Open ; 6(1): e1, 2016.\nArticle in English | MEDLINE | ID: mdl-1\n"
+        ));
+        assert!(!matches("TY  - JOUR\nER  - \n"));
+        assert!(!matches("Title\n作者\nA, B [1 ]\n机构\n[1] X\n"));
+        assert!(!matches("1.\nsome text | more text\n"));
+    }
+
+    #[test]
+    fn record_numbers() {
+        assert!(is_record_start("7."));
+        assert!(is_record_start(" 12. "));
+        assert!(!is_record_start("7"));
+        assert!(!is_record_start("7. Title"));
+    }
+}
+
+#[cfg(test)]
+mod seed_tests {
+    /// Every prefix of the seed (cut at character boundaries) parses without panicking.
+    #[test]
+    fn truncated_seed_never_panics() {
+        let seed = include_str!("../../seeds/001_324412edea90c2cb.txt");
+        for (i, _) in seed.char_indices().step_by(29) {
+            let _ = super::parse(&seed[..i]);
+        }
+    }
+
+    #[test]
+    fn seed_listing_places_every_line() {
+        let parsed = super::parse(include_str!("../../seeds/001_324412edea90c2cb.txt"));
+        assert_eq!(parsed.diagnostics, vec![]);
+        assert_eq!(parsed.records.len(), 18);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    /// Pieces of this layout's lines, so random pages reach the deeper code paths.
+    const PIECES: &[&str] = &[
+        "\n",
+        " ",
+        ":",
+        "：",
+        ";",
+        "；",
+        ",",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[1 ]",
+        "[J]",
+        "[M]",
+        "//",
+        "•",
+        "|",
+        "作者",
+        "机构",
+        "摘要",
+        "相关论文",
+        "D O I",
+        "被引:3",
+        "页码:4 / 5",
+        "2021年14卷06期",
+        "欧阳志远",
+        "Checkland, Kath",
+        "1.",
+        "12.",
+        " ; ",
+        "45(Suppl 1): i54-i62, 2023 12 21.",
+        "Article in English | MEDLINE | ID: mdl-1",
+        "ABSTRACT",
+        "Subject(s)",
+        " , ",
+        "s.n",
+        "2020",
+        "e728-34",
+        "é",
+        "\u{a0}",
+        "10.1177/x",
+        "São Paulo; s.n; 2021. 156 p.",
+    ];
+
+    fn page() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(s in "\\PC*") {
+            let _ = super::matches(&s);
+            let _ = super::parse(&s);
+        }
+
+        #[test]
+        fn never_panics_on_page_like_text(s in page()) {
+            let _ = super::matches(&s);
+            let _ = super::parse(&s);
+        }
     }
 }

@@ -23,3 +23,125 @@ const LAYOUTS: &[(InputFormat, Matcher)] = &[
 pub fn detect(src: &str) -> Option<InputFormat> {
     LAYOUTS.iter().find(|(_, matches)| matches(src)).map(|(format, _)| *format)
 }
+mod labels;
+
+// Helpers shared by the page readers (appended by the EPrints/Emerald readers).
+
+/// One line of a copied page: its text without the line ending and without the white space
+/// (no-break and zero-width spaces too) around it, and the byte offset where the line
+/// starts, for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageLine<'a> {
+    /// The trimmed text.
+    pub text: &'a str,
+    /// Byte offset of the line's start in the page.
+    pub offset: usize,
+}
+
+/// White space as copied pages have it: ASCII and Unicode spaces, zero-width characters.
+pub(crate) fn is_page_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
+/// The page's lines (split by [`labels::lines`]), trimmed, with the offsets of their starts.
+pub(crate) fn page_lines(src: &str) -> Vec<PageLine<'_>> {
+    labels::lines(src)
+        .into_iter()
+        .map(|l| PageLine { text: l.text.trim_matches(is_page_space), offset: l.offset })
+        .collect()
+}
+
+/// For text ending in `)`, the byte index of the `(` that opens that last group (nested
+/// groups balanced); `None` when the text does not end in `)` or the group never opens.
+pub(crate) fn matching_open(s: &str) -> Option<usize> {
+    if !s.ends_with(')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A list of inverted names as citation lines print them: `Family, Given, Family, Given`
+/// (Kent), `Family, G., Family, G. and Family, G.` (EPrints default, Emerald), with an
+/// optional Oxford comma or `&` before the last name. Names pair up as family and given;
+/// a part that cannot pair (an organisation) is read on its own.
+pub(crate) fn inverted_name_list(s: &str) -> Vec<crate::Person> {
+    let s = crate::model::collapse_ws(s);
+    let s = s.trim().trim_end_matches(',').trim();
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    for group in s.split(" and ").flat_map(|g| g.split(" & ")) {
+        let tokens: Vec<&str> = group.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+        if !tokens.is_empty() {
+            groups.push(tokens);
+        }
+    }
+    let mut people = Vec::new();
+    if groups.iter().all(|g| g.len().is_multiple_of(2)) {
+        let tokens: Vec<&str> = groups.concat();
+        for pair in tokens.chunks(2) {
+            if let [family, given] = pair {
+                people.push(crate::Person::parse_inverted(&format!("{family}, {given}")));
+            }
+        }
+        return people;
+    }
+    // An odd group: pair what pairs, read a lone token as a whole name.
+    for group in groups {
+        let mut chunks = group.chunks_exact(2);
+        for pair in chunks.by_ref() {
+            if let [family, given] = pair {
+                people.push(crate::Person::parse_inverted(&format!("{family}, {given}")));
+            }
+        }
+        if let [lone] = chunks.remainder() {
+            people.push(crate::Person::parse(lone));
+        }
+    }
+    people
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+    use crate::Person;
+
+    fn names(s: &str) -> Vec<String> {
+        inverted_name_list(s).iter().filter_map(Person::display_inverted).collect()
+    }
+
+    #[test]
+    fn name_lists() {
+        assert_eq!(names("Checkland, Kath, Coleman, Anna"), ["Checkland, Kath", "Coleman, Anna"]);
+        assert_eq!(
+            names("Storey, J., Holti, R., Hartley, J. and Marshall, M."),
+            ["Storey, J.", "Holti, R.", "Hartley, J.", "Marshall, M."]
+        );
+        assert_eq!(names("Smith, J., and Jones, A."), ["Smith, J.", "Jones, A."]);
+        assert_eq!(names("van der Berg, Jan & Smith, A."), ["van der Berg, Jan", "Smith, A."]);
+        assert_eq!(names("World Health Organization"), ["World Health Organization"]);
+        assert_eq!(names(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn lines_and_parens() {
+        let lines = page_lines("a\r\n\u{a0} b \nc");
+        let got: Vec<(&str, usize)> = lines.iter().map(|l| (l.text, l.offset)).collect();
+        assert_eq!(got, [("a", 0), ("b", 3), ("c", 9)]);
+        assert_eq!(matching_open("x (a (b)) (c)"), Some(10));
+        assert_eq!(matching_open("x (a (b))"), Some(2));
+        assert_eq!(matching_open("x a)"), None);
+        assert_eq!(matching_open("x"), None);
+    }
+}
