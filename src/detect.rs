@@ -48,9 +48,9 @@ fn is_ris_type_line(line: &str) -> bool {
 /// `DP  - `, `PMC - `): a record copied without its `PMID-` line still has these.
 fn is_medline_only_tag_line(line: &str) -> bool {
     const TAGS: &[&str] = &[
-        "PMC ", "PMCR", "FAU ", "OWN ", "STAT", "DCOM", "LR  ", "BTI ", "FED ", "PHST", "JT  ", "TA  ",
-        "DP  ", "LID ", "AID ", "MH  ", "PT  ", "PG  ", "IP  ", "VI  ", "EDAT", "MHDA", "CRDT",
-        "AUID", "GR  ", "PL  ", "SB  ",
+        "PMC ", "PMCR", "FAU ", "OWN ", "STAT", "DCOM", "LR  ", "BTI ", "FED ", "PHST", "JT  ",
+        "TA  ", "DP  ", "LID ", "AID ", "MH  ", "PT  ", "PG  ", "IP  ", "VI  ", "EDAT", "MHDA",
+        "CRDT", "AUID", "GR  ", "PL  ", "SB  ",
     ];
     line.get(..4).is_some_and(|tag| TAGS.contains(&tag)) && line.get(4..5) == Some("-")
 }
