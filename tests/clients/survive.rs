@@ -56,8 +56,12 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
             | Kind::Chapter
             | Kind::PaperConference
     );
+    // pandoc's RIS reader maps `T2` of other types to what it likes (event, series).
+    let article =
+        matches!(rec.kind, Kind::ArticleJournal | Kind::ArticleMagazine | Kind::ArticleNewspaper);
     match (rec.container_title.as_deref(), rec.container_title_short.as_deref()) {
         _ if !journal_kind && how != Strictness::Exact => {}
+        _ if !article && how == Strictness::PandocRis => {}
         (Some(full), _) => check("journal", text(Some(full)), field("container-title")),
         // pandoc's RIS reader ignores `J2`, where an abbreviation alone is written.
         (None, Some(_)) if how == Strictness::PandocRis => {}
@@ -269,29 +273,66 @@ fn pages(p: &str) -> String {
         .to_lowercase()
 }
 
-/// A person as `family|given` with every particle in front of the family name (readers
-/// differ on dropping or not: `van der Berg, Jan` may come back with `van der` as either), or
-/// the literal name.
-fn person(p: &Person, how: Strictness) -> String {
-    let family = [p.dropping_particle.as_deref(), p.particle.as_deref(), p.family.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let given = p.given.as_deref().unwrap_or_default();
-    match (&p.literal, family.is_empty()) {
-        (Some(lit), true) => norm(lit, how),
-        _ => format!("{}|{}", norm(&family, how), norm(given, how)),
+/// Joins name parts with spaces, except after an apostrophe (`d'` + `Alembert`).
+fn join_name(parts: &[Option<&str>]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().flatten().filter(|p| !p.is_empty()) {
+        if !out.is_empty() && !out.ends_with(['\'', '’']) {
+            out.push(' ');
+        }
+        out.push_str(part);
     }
+    out
+}
+
+/// A person as `family|given` with every particle in front of the family name, or the
+/// literal name: how a mismatch is shown.
+fn person(p: &Person, how: Strictness) -> String {
+    match (&p.literal, &p.family) {
+        (Some(lit), None) => norm(lit, how),
+        _ => {
+            let family = join_name(&[
+                p.dropping_particle.as_deref(),
+                p.particle.as_deref(),
+                p.family.as_deref(),
+            ]);
+            format!("{}|{}", norm(&family, how), norm(p.given.as_deref().unwrap_or_default(), how))
+        }
+    }
+}
+
+/// Every `family|given` a faithful reader may give for `p`: the dropping particle before the
+/// family name or after the given names, and the suffix kept apart or folded into the given
+/// names (`Martin Luther, Jr.`), as Zotero folds them.
+fn person_variants(p: &Person, how: Strictness) -> Vec<String> {
+    let (dp, particle, family, given, suffix) = (
+        p.dropping_particle.as_deref(),
+        p.particle.as_deref(),
+        p.family.as_deref(),
+        p.given.as_deref(),
+        p.suffix.as_deref(),
+    );
+    let mut out = Vec::new();
+    for (fam, giv) in [
+        (join_name(&[dp, particle, family]), join_name(&[given])),
+        (join_name(&[particle, family]), join_name(&[given, dp])),
+    ] {
+        let mut givens = vec![giv.clone()];
+        if let Some(sfx) = suffix {
+            givens.push(format!("{giv}, {sfx}"));
+            givens.push(join_name(&[Some(&giv), Some(sfx)]));
+        }
+        for g in givens {
+            out.push(format!("{}|{}", norm(&fam, how), norm(&g, how)));
+        }
+    }
+    out
 }
 
 fn csl_name(n: &Value, how: Strictness) -> String {
     let get = |k: &str| n.get(k).and_then(Value::as_str);
-    let family = [get("dropping-particle"), get("non-dropping-particle"), get("family")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let family =
+        join_name(&[get("dropping-particle"), get("non-dropping-particle"), get("family")]);
     match (get("literal"), family.is_empty()) {
         (Some(lit), true) => norm(lit, how),
         _ => format!("{}|{}", norm(&family, how), norm(get("given").unwrap_or_default(), how)),
@@ -311,12 +352,12 @@ fn name_matches(p: &Person, n: &Value, how: Strictness) -> bool {
             || got == format!("{lit}|")
             || (how == Strictness::PandocRis && (natural == lit || inverted == lit));
     }
-    let want = person(p, how);
-    if got == want {
+    let variants = person_variants(p, how);
+    if variants.contains(&got) {
         return true;
     }
     // pandoc's RIS reader takes the suffix of `Family, Given, Suffix` as the given name.
     how == Strictness::PandocRis
         && p.suffix.is_some()
-        && got.split('|').next() == want.split('|').next()
+        && variants.iter().any(|v| v.split('|').next() == got.split('|').next())
 }
