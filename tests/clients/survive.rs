@@ -20,6 +20,9 @@ pub enum Strictness {
     /// suffix as the given name; and it splits a corporate `AU` (no comma) into given and
     /// family. Those three are not held against us.
     PandocRis,
+    /// citation-js's RIS reader: for types other than articles it reads the date from
+    /// `PY` (the year) and maps `T2` its own way, so those are judged on articles only.
+    CitationJsRis,
     /// A BibTeX reader: letter case and braces are ignored (BibTeX readers recase titles).
     Bib,
     /// pandoc on `--ascii` BibTeX: as [`Strictness::Bib`], and math-mode escapes pandoc leaves
@@ -30,6 +33,10 @@ pub enum Strictness {
 impl Strictness {
     fn case_insensitive(self) -> bool {
         matches!(self, Strictness::Bib | Strictness::BibAscii)
+    }
+
+    fn ris(self) -> bool {
+        matches!(self, Strictness::PandocRis | Strictness::CitationJsRis)
     }
 }
 
@@ -61,7 +68,7 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
         matches!(rec.kind, Kind::ArticleJournal | Kind::ArticleMagazine | Kind::ArticleNewspaper);
     match (rec.container_title.as_deref(), rec.container_title_short.as_deref()) {
         _ if !journal_kind && how != Strictness::Exact => {}
-        _ if !article && how == Strictness::PandocRis => {}
+        _ if !article && how.ris() => {}
         (Some(full), _) => check("journal", text(Some(full)), field("container-title")),
         // pandoc's RIS reader ignores `J2`, where an abbreviation alone is written.
         (None, Some(_)) if how == Strictness::PandocRis => {}
@@ -74,6 +81,10 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
                 .or_else(|| field("container-title"));
             check("journal (abbreviation only)", text(Some(short)), got);
         }
+        // A BibTeX writer may put the event as `booktitle` when there is no proceedings title.
+        (None, None)
+            if how.case_insensitive()
+                && field("container-title") == text(rec.event_title.as_deref()) => {}
         (None, None) => check("journal", None, field("container-title")),
     }
     check("volume", text(rec.volume.as_deref()), field("volume"));
@@ -85,7 +96,14 @@ pub fn compare(rec: &Record, item: &Value, how: Strictness) -> Vec<String> {
     );
     check("DOI", rec.doi.as_deref().map(str::to_lowercase), field("DOI").map(|d| d.to_lowercase()));
     check("abstract", text(rec.abstract_text.as_deref()), field("abstract"));
-    let parts_kept = if how == Strictness::PandocRis { 1 } else { 3 };
+    // A season (CSL months 21-24) comes back as a month: compare the year alone.
+    let seasonal = rec.issued.as_ref().is_some_and(|d| d.season.is_some());
+    let parts_kept = match how {
+        Strictness::PandocRis => 1,
+        Strictness::CitationJsRis if !article => 1,
+        _ if seasonal => 1,
+        _ => 3,
+    };
     let want_date = rec.issued.as_ref().and_then(|d| {
         let parts = [d.year, d.month.map(i32::from), d.day.map(i32::from)];
         let parts: Vec<i32> = parts.into_iter().take(parts_kept).map_while(|p| p).collect();
@@ -258,7 +276,7 @@ fn norm(s: &str, how: Strictness) -> String {
         .replace("&#38;", "&")
         // pandoc's smart typography turns `'x'` into `“x”` and `'` into `’`: any quote is
         // the same quote here.
-        .replace(['‘', '’', '‛', '“', '”', '„', '\''], "\"");
+        .replace(['‘', '’', '‛', '“', '”', '„', '\'', '`'], "\"");
     let plain =
         if how.case_insensitive() { plain.replace(['{', '}'], "").to_lowercase() } else { plain };
     plain.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
@@ -348,9 +366,12 @@ fn name_matches(p: &Person, n: &Value, how: Strictness) -> bool {
         let get = |k: &str| n.get(k).and_then(Value::as_str).unwrap_or_default();
         let natural = norm(&format!("{} {}", get("given"), get("family")), how);
         let inverted = norm(&format!("{}, {}", get("family"), get("given")), how);
+        // RIS has no way to mark a corporate name but the lack of a comma: a literal name
+        // with a comma can only come back split.
         return got == lit
             || got == format!("{lit}|")
-            || (how == Strictness::PandocRis && (natural == lit || inverted == lit));
+            || (how == Strictness::PandocRis && natural == lit)
+            || (how.ris() && inverted == lit);
     }
     let variants = person_variants(p, how);
     if variants.contains(&got) {

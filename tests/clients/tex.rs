@@ -496,6 +496,17 @@ fn fair_biber_warning(msg: &str, entries: &[Entry<'_>]) -> Result<(), String> {
     if let Some(result) = fair_identifier_warning(msg, entries) {
         return result;
     }
+    if msg.contains("Invalid value of field 'volume' must be datatype 'integer'") {
+        // Fair when the source's volume is not a number (`A` of a multi-volume work).
+        let key = msg.split_once("Entry '").and_then(|(_, r)| r.split_once('\'')).map(|(k, _)| k);
+        let rec = entries.iter().find(|e| Some(e.key.as_str()) == key).and_then(|e| e.record);
+        let volume = rec.and_then(|r| r.volume.as_deref()).unwrap_or("");
+        return if !volume.is_empty() && !volume.chars().all(|c| c.is_ascii_digit()) {
+            Ok(())
+        } else {
+            Err(format!("the record's volume is {volume:?}"))
+        };
+    }
     let (_, rest) =
         msg.split_once("Missing mandatory field").ok_or("not a missing-field warning")?;
     let key = msg
@@ -536,7 +547,7 @@ fn fair_identifier_warning(msg: &str, entries: &[Entry<'_>]) -> Option<Result<()
     Some(if ok {
         Ok(())
     } else {
-        Err(format!("the record's {kind} {values:?} is valid: the writer changed it"))
+        Err(format!("the record's {kind} {values:?} is valid: the writer changed or joined it"))
     })
 }
 
