@@ -6,7 +6,7 @@
 //! with no year the year is left out. Keys a source gives (BibTeX, CSL `id`) are kept,
 //! with characters BibTeX cannot take in a key replaced by `_`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::Record;
 
@@ -22,6 +22,9 @@ const STOPWORDS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct KeyGen {
     used: HashSet<String>,
+    /// For each base key, how many suffixes have been tried: a thousand records with the
+    /// same base key cost a thousand lookups, not half a million.
+    next_suffix: HashMap<String, usize>,
 }
 
 /// `text` transliterated to lowercase ASCII letters and digits only.
@@ -94,30 +97,29 @@ impl KeyGen {
         if self.used.insert(base.clone()) {
             return base;
         }
-        for suffix in suffixes() {
-            let candidate = format!("{base}{suffix}");
+        let next = self.next_suffix.entry(base.clone()).or_insert(0);
+        loop {
+            let candidate = format!("{base}{}", suffix(*next));
+            *next += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
         }
-        unreachable!("the suffix sequence is infinite")
     }
 }
 
-/// `a`, `b`, …, `z`, `aa`, `ab`, …
-fn suffixes() -> impl Iterator<Item = String> {
-    (0usize..).map(|mut n| {
-        let mut s = Vec::new();
-        loop {
-            s.push(b'a' + (n % 26) as u8);
-            if n < 26 {
-                break;
-            }
-            n = n / 26 - 1;
+/// The `n`th suffix: `a`, `b`, …, `z`, `aa`, `ab`, …
+fn suffix(mut n: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'a' + (n % 26) as u8);
+        if n < 26 {
+            break;
         }
-        s.reverse();
-        String::from_utf8(s).unwrap_or_default()
-    })
+        n = n / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -150,8 +152,23 @@ mod tests {
     }
 
     #[test]
+    fn many_identical_records_get_distinct_keys() {
+        // Regression: the suffix search restarted at `a` for every record (quadratic).
+        let mut g = KeyGen::default();
+        let clash = Record { key: Some("doe2020ab".into()), ..Record::default() };
+        assert_eq!(g.key_for(&clash), "doe2020ab");
+        let r = rec("Doe, Jane", 2020, "");
+        let keys: HashSet<String> = (0..5000).map(|_| g.key_for(&r)).collect();
+        assert_eq!(keys.len(), 5000);
+        assert!(!keys.contains("doe2020ab"));
+        assert!(
+            keys.contains("doe2020") && keys.contains("doe2020aa") && keys.contains("doe2020ac")
+        );
+    }
+
+    #[test]
     fn suffix_sequence() {
-        let s: Vec<String> = suffixes().take(28).collect();
+        let s: Vec<String> = (0..28).map(suffix).collect();
         assert_eq!(
             (s[0].as_str(), s[25].as_str(), s[26].as_str(), s[27].as_str()),
             ("a", "z", "aa", "ab")

@@ -169,6 +169,11 @@ fn run(args: &Args) -> Result<u8> {
             .extend(input.records.into_iter().filter(|r| args.related || r.related_to.is_none()));
     }
     tally.records = records.len();
+    if tally.records == 0 && tally.skipped > 0 {
+        // Nothing could be read: leave any existing output untouched.
+        summary(&tally, args);
+        return Ok(2);
+    }
 
     let options = WriteOptions { ascii: args.ascii };
     match &args.output {
@@ -193,6 +198,18 @@ fn run(args: &Args) -> Result<u8> {
         }
     }
 
+    summary(&tally, args);
+    Ok(if tally.records == 0 && tally.skipped > 0 {
+        2
+    } else if tally.skipped > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// The one-line summary on stderr.
+fn summary(tally: &Tally, args: &Args) {
     if !args.quiet {
         let files_read = tally.files - tally.failed_files;
         eprintln!(
@@ -204,13 +221,6 @@ fn run(args: &Args) -> Result<u8> {
             tally.skipped,
         );
     }
-    Ok(if tally.records == 0 && tally.skipped > 0 {
-        2
-    } else if tally.skipped > 0 {
-        1
-    } else {
-        0
-    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -266,6 +276,10 @@ fn read_input(path: &Path, args: &Args) -> Result<Input> {
         }
     };
     let text = decoded.text.as_ref();
+    if bibconv::model::is_blank(text) {
+        eprintln!("{name}: error: empty input");
+        return Ok(Input::failed());
+    }
     let parsed = match args.from.format() {
         Some(format) => bibconv::read(text, format).map(|p| (format, p)),
         None => bibconv::read_auto(text),

@@ -213,3 +213,17 @@ fn broken_pipe_ends_quietly() {
     assert_eq!(stdout(&o).trim(), "0", "stderr: {}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
+
+#[test]
+fn related_records_are_marked_in_every_format() {
+    let seed = seeds().into_iter().find(|s| s.contains("/000_")).unwrap();
+    for to in ["bibtex", "biblatex", "ris", "csl-json"] {
+        let o = run(&[&seed, "--related", "--to", to]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert_eq!(out.matches("related-to").count(), 10, "--to {to}:\n{out}");
+        // Without --related the page's own record only.
+        let o = run(&[&seed, "--to", to]);
+        assert_eq!(stdout(&o).matches("related-to").count(), 0);
+    }
+}

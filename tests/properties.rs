@@ -85,7 +85,7 @@ fn record() -> impl Strategy<Value = Record> {
         prop::option::of((1900i32..2030, prop::option::of(1u8..=12))),
         prop::option::of("[0-9]{1,3}"),
         prop::option::of("[0-9]{1,4}-[0-9]{1,4}"),
-        prop::option::of("10\\.[0-9]{4}/[a-z0-9.]{1,10}"),
+        prop::option::of("10\\.[0-9]{4}/[a-z0-9.]{0,10}[a-z0-9]"),
         prop::collection::vec("[a-z]{2,10}", 0..3),
     )
         .prop_map(|(kind, title, author, container, date, volume, page, doi, keyword)| {

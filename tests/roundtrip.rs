@@ -75,7 +75,28 @@ fn carried(format: OutputFormat) -> &'static [&'static str] {
             "publisher-place",
             "edition",
         ],
-        OutputFormat::Bibtex | OutputFormat::Biblatex => COMMON,
+        OutputFormat::Bibtex => COMMON,
+        // biblatex's data model has no `publisher` on @article: the writer keeps it in
+        // `annotation` (reported as moved), so it does not come back as a field.
+        OutputFormat::Biblatex => &[
+            "type",
+            "title",
+            "author",
+            "editor",
+            "container-title",
+            "volume",
+            "issue",
+            "page",
+            "issued",
+            "DOI",
+            "ISSN",
+            "ISBN",
+            "URL",
+            "abstract",
+            "keyword",
+            "publisher-place",
+            "edition",
+        ],
     }
 }
 

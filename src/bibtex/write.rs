@@ -1,9 +1,58 @@
-//! BibTeX/BibLaTeX writer.
+//! BibTeX/BibLaTeX writer: one `@type{key, …}` entry per record, fields in the fixed order of
+//! [`write_entry`], one code path for both dialects (the differences are the tables in
+//! [`super`] and the `bibtex` flags below).
+//!
+//! ```text
+//! @article{checkland2013primary,
+//!   author = {Checkland, Kath and Coleman, Anna},
+//!   title = {Primary care-led commissioning in the {NHS}},
+//!   journal = {Journal of Health Services Research {\&} Policy},
+//!   year = {2013},
+//!   month = jan,
+//!   pages = {49--56},
+//! }
+//! ```
 
-use super::Dialect;
-use crate::{Record, WriteOptions};
+use super::{Dialect, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind};
+use crate::latex;
+use crate::{Date, Kind, Person, Record, WriteOptions};
 
-/// Formats one record as a `.bib` entry.
+/// A field value: braced TeX, or a bare macro (`jan`).
+enum Value {
+    Braced(String),
+    Macro(&'static str),
+}
+
+/// The fields of one entry, in the order they are added.
+struct Entry {
+    /// The entry type being written.
+    ty: &'static str,
+    fields: Vec<(String, Value)>,
+    ascii: bool,
+    unmapped: Vec<char>,
+    /// `name: value` lines for BibLaTeX's `annotation` (extras with no data-model field).
+    annotation: Vec<String>,
+}
+
+impl Entry {
+    fn text(&mut self, name: &str, value: Option<&str>) {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            let tex = latex::escape(v, self.ascii, &mut self.unmapped);
+            self.fields.push((name.to_owned(), Value::Braced(tex)));
+        }
+    }
+
+    fn raw(&mut self, name: &str, tex: String) {
+        self.fields.push((name.to_owned(), Value::Braced(tex)));
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.fields.iter().any(|(n, _)| n == name)
+    }
+}
+
+/// Formats one record as a `.bib` entry into `out`; what the dialect cannot hold is described
+/// in `lost`.
 pub fn write_entry(
     rec: &Record,
     key: &str,
@@ -12,8 +61,571 @@ pub fn write_entry(
     out: &mut String,
     lost: &mut Vec<String>,
 ) {
-    let _ = (rec, dialect, options, lost);
-    out.push_str("@misc{");
+    let bibtex = dialect == Dialect::Bibtex;
+    let kind = rec.kind;
+    let is_article = matches!(
+        kind,
+        Kind::Article
+            | Kind::ArticleJournal
+            | Kind::ArticleMagazine
+            | Kind::ArticleNewspaper
+            | Kind::Review
+            | Kind::ReviewBook
+    );
+    let mut ty = type_for_kind(kind, dialect, rec.container_title.is_some());
+    let mut thesis_type: Option<String> = rec.genre.clone();
+    if kind == Kind::Thesis && bibtex {
+        let genre = rec.genre.as_deref().unwrap_or_default().to_lowercase();
+        ty = if genre.contains("master") || genre.contains("msc") || genre.contains("ma thesis") {
+            "mastersthesis"
+        } else {
+            "phdthesis"
+        };
+        // The entry type says it; a default genre need not be repeated in `type`.
+        if matches!(genre.as_str(), "phd thesis" | "master's thesis" | "") {
+            thesis_type = None;
+        }
+    } else if kind == Kind::Thesis {
+        thesis_type = Some(match rec.genre.as_deref().map(str::to_lowercase).as_deref() {
+            None | Some("phd thesis") => "phdthesis".to_owned(),
+            Some("master's thesis") => "mathesis".to_owned(),
+            Some(_) => rec.genre.clone().unwrap_or_default(),
+        });
+    }
+    if kind == Kind::Report && !bibtex && rec.genre.is_none() {
+        thesis_type = Some("techreport".to_owned());
+    }
+
+    let mut e = Entry {
+        ty,
+        fields: Vec::new(),
+        ascii: options.ascii,
+        unmapped: Vec::new(),
+        annotation: Vec::new(),
+    };
+
+    // Persons.
+    names(&mut e, "author", &rec.author);
+    names(&mut e, "editor", &rec.editor);
+    names(&mut e, "translator", &rec.translator);
+    names(&mut e, "bookauthor", &rec.container_author);
+
+    // Titles.
+    if let Some(t) = &rec.title {
+        let protected: Vec<&str> =
+            rec.extra.get(PROTECTED_EXTRA).map(|p| p.lines().collect()).unwrap_or_default();
+        let tex = latex::title(t, &protected, e.ascii, &mut e.unmapped);
+        e.raw("title", tex);
+    }
+    e.text("shorttitle", rec.title_short.as_deref());
+    e.text("origtitle", rec.original_title.as_deref());
+
+    // Container.
+    let container_field = if is_article {
+        if bibtex { "journal" } else { "journaltitle" }
+    } else if ty == "online" {
+        // BibLaTeX's `@online` has no `howpublished`; the site is its `organization`.
+        "organization"
+    } else if matches!(ty, "misc" | "booklet" | "unpublished") {
+        "howpublished"
+    } else {
+        "booktitle"
+    };
+    let container = rec.container_title.as_deref().or(if is_article {
+        rec.container_title_short.as_deref()
+    } else {
+        None
+    });
+    // A `howpublished` the reader kept as an extra goes back to its own field.
+    let container = container.or_else(|| {
+        (container_field == "howpublished")
+            .then(|| rec.extra.get("howpublished").map(String::as_str))
+            .flatten()
+    });
+    e.text(container_field, container);
+    if kind == Kind::PaperConference && container.is_none() {
+        e.text("booktitle", rec.event_title.as_deref());
+    } else {
+        e.text("eventtitle", rec.event_title.as_deref());
+    }
+    e.text("shortjournal", rec.container_title_short.as_deref());
+    e.text("series", rec.collection_title.as_deref());
+
+    // Numbers.
+    e.text("volume", rec.volume.as_deref());
+    if is_article {
+        e.text("number", rec.issue.as_deref());
+        e.text("reportnumber", rec.number.as_deref());
+    } else {
+        e.text("number", rec.number.as_deref().or(rec.collection_number.as_deref()));
+        e.text("issue", rec.issue.as_deref());
+        if rec.number.is_some() {
+            e.text("seriesnumber", rec.collection_number.as_deref());
+        }
+    }
+    if let Some(p) = &rec.page {
+        let tex = latex::escape(p, e.ascii, &mut e.unmapped);
+        // One hyphen in the model, `--` in TeX (`49--56`, `e611--e619`).
+        // Only a range of two page-like tokens, as `normalize_pages` makes it.
+        let range = p.split_once('-').is_some_and(|(a, b)| {
+            !a.is_empty() && !b.is_empty() && !b.contains('-') && !p.contains(char::is_whitespace)
+        });
+        let tex = if range { tex.replace('-', "--") } else { tex };
+        e.raw("pages", tex);
+    }
+    e.text("chapter", rec.chapter_number.as_deref());
+    e.text("pagetotal", rec.number_of_pages.as_deref());
+    e.text("volumes", rec.number_of_volumes.as_deref());
+    e.text("edition", rec.edition.as_deref());
+
+    // Publication.
+    let publisher_field = match (kind, bibtex) {
+        (Kind::Thesis, true) => "school",
+        (Kind::Thesis | Kind::Report, _) => "institution",
+        _ => "publisher",
+    };
+    e.text(publisher_field, rec.publisher.as_deref());
+    e.text(if bibtex { "address" } else { "location" }, rec.publisher_place.as_deref());
+    e.text("venue", rec.event_place.as_deref());
+    e.text("type", thesis_type.as_deref());
+    e.text("pubstate", rec.status.as_deref());
+    e.text("howpublished", rec.medium.as_deref().filter(|_| !e.has("howpublished")));
+
+    // Dates.
+    if let Some(d) = &rec.issued {
+        date_fields(&mut e, d, bibtex);
+    }
+    date_field(&mut e, "eventdate", rec.event_date.as_ref());
+    date_field(&mut e, "origdate", rec.original_date.as_ref());
+    date_field(&mut e, "urldate", rec.accessed.as_ref());
+
+    // Identifiers.
+    if let Some(doi) = &rec.doi {
+        e.raw("doi", url_tex(doi, bibtex));
+    }
+    if !rec.isbn.is_empty() {
+        e.text("isbn", Some(&rec.isbn.join(", ")));
+    }
+    if !rec.issn.is_empty() {
+        e.text("issn", Some(&rec.issn.join(", ")));
+    }
+    if let Some(u) = &rec.url {
+        e.raw("url", url_tex(u, bibtex));
+    }
+    if let Some(pmid) = &rec.pmid {
+        if bibtex {
+            e.text("pmid", Some(pmid));
+        } else {
+            e.text("eprint", Some(pmid));
+            e.text("eprinttype", Some("pubmed"));
+        }
+    }
+    if let Some(pmcid) = &rec.pmcid {
+        if bibtex || e.has("eprint") {
+            extra(&mut e, "pmcid", pmcid, bibtex);
+        } else {
+            e.text("eprint", Some(pmcid));
+            e.text("eprinttype", Some("pmc"));
+        }
+    }
+    if let Some(arxiv) = rec.extra.get("arxiv") {
+        if e.has("eprint") {
+            extra(&mut e, "arxiv", arxiv, bibtex);
+        } else {
+            e.text("eprint", Some(arxiv));
+            e.text("eprinttype", Some("arxiv"));
+        }
+    }
+
+    // Content.
+    e.text("abstract", rec.abstract_text.as_deref());
+    if !rec.keyword.is_empty() {
+        // biblatex splits `keywords` at commas: a keyword with a comma needs `;` between.
+        let sep = if rec.keyword.iter().any(|k| k.contains(',')) { "; " } else { ", " };
+        e.text("keywords", Some(&rec.keyword.join(sep)));
+    }
+    match rec.language.as_deref() {
+        Some(l) if !bibtex => match langid_for(l) {
+            Some(id) => e.text("langid", Some(id)),
+            None => e.text("language", Some(l)),
+        },
+        l => e.text("language", l),
+    }
+    e.text("note", rec.note.as_deref());
+    e.text("archive", rec.archive.as_deref());
+    e.text("archive_location", rec.archive_location.as_deref());
+    e.text(if bibtex { "callnumber" } else { "library" }, rec.call_number.as_deref());
+    for (role, people) in [("collection-editor", &rec.collection_editor)] {
+        if !people.is_empty() {
+            let joined: Vec<String> = people.iter().filter_map(Person::display_inverted).collect();
+            extra(&mut e, role, &joined.join("; "), bibtex);
+        }
+    }
+    if !bibtex {
+        // Non-data-model fields written above for BibTeX only.
+        for name in ["reportnumber", "seriesnumber", "archive", "archive_location"] {
+            if let Some(i) = e.fields.iter().position(|(n, _)| n == name) {
+                let (n, v) = e.fields.remove(i);
+                if let Value::Braced(tex) = v {
+                    e.annotation
+                        .push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
+                }
+            }
+        }
+    }
+
+    if !bibtex {
+        // What this entry type does not accept goes to `annotation`, so that biber's
+        // `--validate-datamodel` has nothing to say and nothing is lost.
+        let (kept, moved): (Vec<_>, Vec<_>) = std::mem::take(&mut e.fields)
+            .into_iter()
+            .partition(|(n, _)| super::biblatex_allows(ty, n));
+        e.fields = kept;
+        for (n, v) in moved {
+            if let Value::Braced(tex) = v {
+                e.annotation.push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
+            }
+        }
+    }
+
+    // Extras.
+    for (name, value) in &rec.extra {
+        if name == PROTECTED_EXTRA || name == "arxiv" {
+            continue;
+        }
+        if name == "howpublished"
+            && container_field == "howpublished"
+            && rec.container_title.is_none()
+        {
+            continue;
+        }
+        if name == TYPE_EXTRA && bibtex {
+            continue;
+        }
+        extra(&mut e, name, value, bibtex);
+    }
+    // A related paper a page listed names the page's record (CSL-JSON: a `related-to:` note
+    // line; RIS: `M2`).
+    if let Some(related) = &rec.related_to {
+        extra(&mut e, "related-to", related, bibtex);
+    }
+    if !e.annotation.is_empty() {
+        let joined = std::mem::take(&mut e.annotation).join("; ");
+        e.raw(annotation_field(bibtex), joined);
+    }
+
+    if rec.author.iter().chain(&rec.editor).any(|p| !p.affiliation.is_empty()) {
+        lost.push("affiliations of authors dropped (no BibTeX field)".to_owned());
+    }
+    if !e.unmapped.is_empty() {
+        let chars: String = e.unmapped.iter().collect();
+        lost.push(format!("kept as UTF-8, no LaTeX escape for: {chars}"));
+    }
+
+    out.push('@');
+    out.push_str(ty);
+    out.push('{');
     out.push_str(key);
-    out.push_str(",\n}\n");
+    out.push_str(",\n");
+    for (name, value) in &e.fields {
+        out.push_str("  ");
+        out.push_str(name);
+        out.push_str(" = ");
+        match value {
+            Value::Braced(tex) => {
+                out.push('{');
+                out.push_str(tex);
+                out.push('}');
+            }
+            Value::Macro(m) => out.push_str(m),
+        }
+        out.push_str(",\n");
+    }
+    out.push_str("}\n");
+}
+
+/// An extra field: under its own name in BibTeX (which ignores unknown fields) when the name
+/// is a plain identifier and not taken; in BibLaTeX only when it is a data-model field, else as
+/// a `name: value` line of `annotation`.
+fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
+    let field: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    let plain = !field.is_empty() && field.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let value = value.replace('\n', "; ");
+    if field == annotation_field(bibtex) {
+        // The carrier itself, read back: its lines come first, in their order.
+        let tex = latex::escape(&value, e.ascii, &mut e.unmapped);
+        e.annotation.push(tex);
+    } else if plain && !e.has(&field) && (bibtex || super::biblatex_allows(e.ty, &field)) {
+        if matches!(field.as_str(), "doi" | "url" | "eprint") {
+            e.raw(&field, url_tex(&value, bibtex));
+        } else if matches!(field.as_str(), "file" | "pdf" | "uri" | "verba" | "verbb" | "verbc")
+            && balanced(&value)
+        {
+            // Verbatim fields are read without TeX decoding: written as they are.
+            for c in value.chars().filter(|c| !c.is_ascii()) {
+                if e.ascii && !e.unmapped.contains(&c) {
+                    e.unmapped.push(c);
+                }
+            }
+            e.raw(&field, value);
+        } else {
+            e.text(&field, Some(&value));
+        }
+    } else {
+        let tex = latex::escape(&format!("{name}: {value}"), e.ascii, &mut e.unmapped);
+        e.annotation.push(tex);
+    }
+}
+
+/// True when the braces in `s` pair up (and it does not end in a backslash).
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i64;
+    for c in s.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0 && !s.ends_with('\\')
+}
+
+/// The field that carries `name: value` lines: `annote` (BibTeX) or `annotation` (BibLaTeX).
+fn annotation_field(bibtex: bool) -> &'static str {
+    if bibtex { "annote" } else { "annotation" }
+}
+
+/// `year` + `month = jan` for BibTeX (plus `date` when there is a day or a range); `date` for
+/// BibLaTeX. A date without a year is written as text in `year` (BibTeX) or `note`-like
+/// `pubstate` (BibLaTeX).
+fn date_fields(e: &mut Entry, d: &Date, bibtex: bool) {
+    match (d.year, edtf(d)) {
+        (Some(year), Some(edtf)) => {
+            if bibtex {
+                e.raw("year", format!("{year:04}"));
+                if let Some(m) =
+                    d.month.and_then(|m| MONTH_MACROS.get(usize::from(m).wrapping_sub(1)))
+                {
+                    e.fields.push(("month".to_owned(), Value::Macro(m)));
+                }
+                if d.day.is_some() || d.is_range() || d.circa || d.season.is_some() {
+                    e.raw("date", edtf);
+                }
+            } else {
+                e.raw("date", edtf);
+            }
+        }
+        _ => {
+            let text = d.literal.as_deref().unwrap_or_default();
+            if bibtex {
+                e.text("year", Some(text));
+            } else if !e.has("pubstate") {
+                e.text("pubstate", Some(text));
+            }
+        }
+    }
+}
+
+/// EDTF for a date, with years before 1 written with four digits (`-0876`) as EDTF wants.
+fn edtf(d: &Date) -> Option<String> {
+    let mut s = d.to_edtf()?;
+    for y in [d.year, d.end_year].into_iter().flatten().filter(|y| *y < 0) {
+        s = s.replacen(&format!("{y}"), &format!("-{:04}", -y), 1);
+    }
+    Some(s)
+}
+
+fn date_field(e: &mut Entry, name: &str, d: Option<&Date>) {
+    if let Some(d) = d {
+        match edtf(d) {
+            Some(edtf) => e.raw(name, edtf),
+            None => e.text(name, d.literal.as_deref()),
+        }
+    }
+}
+
+/// A URL or DOI for `\url`: never TeX-escaped, except what would break the file: braces and
+/// spaces are percent-encoded; for BibTeX `%` and `#` get a backslash (hyperref's `\url`
+/// reads `\%` as `%`, and a bare `%` in a `.bbl` line starts a comment); biber reads `url`
+/// verbatim, so BibLaTeX gets them bare.
+fn url_tex(url: &str, bibtex: bool) -> String {
+    let mut out = String::with_capacity(url.len());
+    let pct = if bibtex { "\\%" } else { "%" };
+    for c in url.trim().chars() {
+        match c {
+            '{' | '}' | ' ' | '\\' => {
+                out.push_str(pct);
+                out.push_str(match c {
+                    '{' => "7B",
+                    '}' => "7D",
+                    ' ' => "20",
+                    _ => "5C",
+                });
+            }
+            '%' | '#' if bibtex => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Family, Given and …`; organisations in braces; `others` bare.
+fn names(e: &mut Entry, field: &str, people: &[Person]) {
+    let mut parts = Vec::new();
+    for p in people {
+        if p.literal.as_deref() == Some("others") {
+            parts.push("others".to_owned());
+            continue;
+        }
+        if let Some(l) = &p.literal {
+            parts.push(format!("{{{}}}", latex::escape(l, e.ascii, &mut e.unmapped)));
+            continue;
+        }
+        let esc = |s: &str, e: &mut Entry| latex::escape(s, e.ascii, &mut e.unmapped);
+        let mut family = String::new();
+        let particle: Vec<&str> =
+            [p.dropping_particle.as_deref(), p.particle.as_deref()].into_iter().flatten().collect();
+        let particle = particle.join(" ");
+        let fam = p.family.as_deref().unwrap_or_default();
+        let fam_tex = esc(fam, e);
+        // A family name that holds a comma or the word `and`, or a word BibTeX would take for a
+        // particle (`Fonseca de la Bella`), must be braced to stay one part.
+        let particle_like = |w: &str| !w.starts_with(char::is_uppercase);
+        let fam_tex = if fam.contains(',')
+            || (fam.contains(char::is_whitespace) && fam.split_whitespace().any(particle_like))
+        {
+            format!("{{{fam_tex}}}")
+        } else {
+            fam_tex
+        };
+        if !particle.is_empty() {
+            let particle_tex = esc(&particle, e);
+            // BibTeX recognises a particle only when it starts lowercase.
+            if particle.starts_with(char::is_lowercase) {
+                family.push_str(&particle_tex);
+                family.push(' ');
+                family.push_str(&fam_tex);
+            } else {
+                family = format!("{{{particle_tex} {fam_tex}}}");
+            }
+        } else {
+            family.push_str(&fam_tex);
+        }
+        let mut name = family;
+        match (&p.suffix, &p.given) {
+            (Some(s), Some(_)) => {
+                name.push_str(", ");
+                name.push_str(&esc(s, e));
+            }
+            // `Last, Jr, ` with an empty first part is an error for BibTeX: keep it whole.
+            (Some(s), None) => name = format!("{{{name} {}}}", esc(s, e)),
+            _ => {}
+        }
+        if let Some(g) = &p.given {
+            let g_tex = esc(g, e);
+            let g_tex =
+                if g.contains(',') || g.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
+                    format!("{{{g_tex}}}")
+                } else {
+                    g_tex
+                };
+            name.push_str(", ");
+            name.push_str(&g_tex);
+        }
+        if !name.is_empty() {
+            parts.push(name);
+        }
+    }
+    if !parts.is_empty() {
+        e.raw(field, parts.join(" and "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bib(rec: &Record, dialect: Dialect, ascii: bool) -> (String, Vec<String>) {
+        let mut out = String::new();
+        let mut lost = Vec::new();
+        write_entry(rec, "k", dialect, &WriteOptions { ascii }, &mut out, &mut lost);
+        (out, lost)
+    }
+
+    #[test]
+    fn dialect_differences() {
+        let mut rec = Record::new(Kind::ArticleJournal);
+        rec.container_title = Some("J".into());
+        rec.issued = Date::parse("2019-04-05");
+        rec.publisher_place = Some("Leeds".into());
+        rec.pmid = Some("123".into());
+        rec.language = Some("en".into());
+        let (b, _) = bib(&rec, Dialect::Bibtex, false);
+        assert!(b.contains("  journal = {J},\n  address = {Leeds},\n  year = {2019},\n  month = apr,\n  date = {2019-04-05},\n"), "{b}");
+        assert!(b.contains("pmid = {123}") && b.contains("language = {en}"), "{b}");
+        let (l, _) = bib(&rec, Dialect::Biblatex, false);
+        // An article has no `location` in BibLaTeX's data model: it moves to `annotation`.
+        assert!(
+            l.contains("journaltitle = {J}")
+                && l.contains("annotation = {location: Leeds}")
+                && l.contains("date = {2019-04-05}"),
+            "{l}"
+        );
+        assert!(
+            l.contains("eprint = {123},\n  eprinttype = {pubmed}")
+                && l.contains("langid = {english}"),
+            "{l}"
+        );
+        assert!(!l.contains("month"), "{l}");
+    }
+
+    #[test]
+    fn urls_stay_usable() {
+        assert_eq!(url_tex("http://x.org/a%20b#c{d}", true), "http://x.org/a\\%20b\\#c\\%7Bd\\%7D");
+        assert_eq!(url_tex("http://x.org/a%20b#c", false), "http://x.org/a%20b#c");
+    }
+
+    #[test]
+    fn names_round_trip_shapes() {
+        let mut rec = Record::new(Kind::Book);
+        rec.author = vec![
+            Person {
+                family: Some("Berg".into()),
+                given: Some("Jan".into()),
+                particle: Some("van der".into()),
+                ..Person::default()
+            },
+            Person {
+                family: Some("King".into()),
+                given: Some("Martin".into()),
+                suffix: Some("Jr".into()),
+                ..Person::default()
+            },
+            Person::literal("World Health Organization"),
+            Person::literal("others"),
+        ];
+        let (b, _) = bib(&rec, Dialect::Bibtex, false);
+        assert!(b.contains("author = {van der Berg, Jan and King, Jr, Martin and {World Health Organization} and others}"), "{b}");
+    }
+
+    #[test]
+    fn ascii_reports_what_it_keeps() {
+        let mut rec = Record::new(Kind::Book);
+        rec.title = Some("Gödel and 王".into());
+        let (b, lost) = bib(&rec, Dialect::Bibtex, true);
+        assert!(b.contains("title = {G{\\\"o}del and 王}"), "{b}");
+        assert_eq!(lost, ["kept as UTF-8, no LaTeX escape for: 王"]);
+    }
 }

@@ -209,7 +209,7 @@ fn note(rec: &Record, lost: &mut Vec<String>) -> Option<String> {
             moved_affiliations = true;
         }
     }
-    for (key, value) in &rec.extra {
+    for (key, value) in rec.data_extras() {
         for line in value.lines().filter(|l| !l.trim().is_empty()) {
             add(key, line.trim());
         }
@@ -221,8 +221,8 @@ fn note(rec: &Record, lost: &mut Vec<String>) -> Option<String> {
     if moved_affiliations {
         lost.push("affiliations written to note".into());
     }
-    if !rec.extra.is_empty() {
-        let keys: Vec<&str> = rec.extra.keys().map(String::as_str).collect();
+    let keys: Vec<&str> = rec.data_extras().map(|(k, _)| k.as_str()).collect();
+    if !keys.is_empty() {
         lost.push(format!("written to note: {}", keys.join(", ")));
     }
     (!note.trim().is_empty()).then_some(note)

@@ -23,6 +23,10 @@ pub use person::Person;
 pub(crate) use person::is_han;
 pub use text::{collapse_ws, is_blank, is_cjk};
 
+/// Extras that only tell a writer how to format its own format (BibTeX case protection);
+/// other formats leave them out.
+pub const HINT_EXTRAS: &[&str] = &["bibtex-protected"];
+
 /// One bibliographic item, independent of the format it was read from.
 ///
 /// Every `Option` is `None` and every `Vec` empty when the source does not give the value:
@@ -223,6 +227,12 @@ impl Record {
         }
     }
 
+    /// The extras that are data, without the formatting hints one writer leaves for itself
+    /// (the title words a `.bib` source protected with braces): what other formats carry.
+    pub fn data_extras(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.extra.iter().filter(|(k, _)| !HINT_EXTRAS.contains(&k.as_str()))
+    }
+
     /// First author's family name (or literal name), if any.
     pub fn first_author_family(&self) -> Option<&str> {
         self.author.first().or(self.editor.first()).and_then(|p| p.family_or_literal())
@@ -231,5 +241,22 @@ impl Record {
     /// The year of `issued`, if known.
     pub fn year(&self) -> Option<i32> {
         self.issued.as_ref().and_then(|d| d.year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_extras_leave_out_formatting_hints() {
+        let mut r = Record::default();
+        r.push_extra("bibtex-protected", "NHS");
+        r.push_extra("funding", "ESRC");
+        r.push_extra("funding", "ESRC");
+        r.push_extra("funding", "NIHR");
+        let names: Vec<&str> = r.data_extras().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["funding"]);
+        assert_eq!(r.extra["funding"], "ESRC\nNIHR");
     }
 }

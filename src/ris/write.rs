@@ -172,7 +172,7 @@ pub fn write_entry(
     if moved_affiliations {
         lost.push("affiliations written as `M2  - affiliation: …` text".to_owned());
     }
-    for (name, value) in &rec.extra {
+    for (name, value) in rec.data_extras() {
         let name = m2_label(name);
         for line in value.lines() {
             // Free `M2` text read from RIS goes back bare unless it would read as a label.
