@@ -856,7 +856,7 @@ fn citation_js_reads_every_output_with_the_same_count() {
             .filter_map(|l| l.as_str().map(str::to_owned))
             .collect();
         report.rows.push(format!(
-            "{} {}: {} records, {} warnings",
+            "{} {} [citation-js]: {} records, {} warnings",
             case.name,
             out.file(),
             count.map_or("no".into(), |n| n.to_string()),
