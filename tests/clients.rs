@@ -131,10 +131,18 @@ fn base_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("clients")
 }
 
+/// `$BIBCONV_SHARED`, else the nearest `shared/` beside the repository or one of its parent
+/// folders (CI clones with `shared/` beside; git worktrees sit a level deeper).
 fn shared_dir() -> PathBuf {
-    std::env::var_os("BIBCONV_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| tools::root().join("../shared"))
+    if let Some(dir) = std::env::var_os("BIBCONV_SHARED") {
+        return PathBuf::from(dir);
+    }
+    let root = tools::root();
+    root.ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|s| s.join("corpora").is_dir())
+        .unwrap_or_else(|| root.join("../shared"))
 }
 
 fn prepare() -> Prepared {
