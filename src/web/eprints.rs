@@ -40,8 +40,8 @@ use nom::combinator::opt;
 use nom::{IResult, Parser};
 
 use super::{PageLine, inverted_name_list, is_page_space, matching_open, page_lines};
-use crate::model::{clean_doi, clean_isbn, clean_issn, collapse_ws, normalize_pages};
-use crate::{Date, Diagnostic, Kind, Parsed, Record};
+use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmid, collapse_ws, normalize_pages};
+use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 
 /// True when the text looks like an EPrints abstract page: an `Item Type:` label and one of
 /// the labels every EPrints record shows (`Date Deposited:`, `Last Modified:`, `URI:`,
@@ -116,6 +116,12 @@ enum Target {
     Creators,
     PublishedDate,
     OnlineDate,
+    Pmid,
+    /// Kent's `University of Kent Author Information` list: a name line, then
+    /// `Creator's ORCID: https://orcid.org/…`; kept in `extra` `orcid`.
+    CreatorOrcid,
+    /// Page chrome with a label (`Export to:` and its menu lines): dropped.
+    Chrome,
     /// Kept in `extra` under this name, one entry per line.
     Extra(&'static str),
 }
@@ -175,6 +181,19 @@ const LABELS: &[(&str, Target)] = &[
     ("department", Target::Extra("department")),
     ("funders", Target::Extra("funders")),
     ("projects", Target::Extra("projects")),
+    ("journal name", Target::Container),
+    ("issn (online)", Target::Issn),
+    ("issn (print)", Target::Issn),
+    ("e-issn", Target::Issn),
+    ("online issn", Target::Issn),
+    ("published online", Target::OnlineDate),
+    ("pmid", Target::Pmid),
+    ("pubmed id", Target::Pmid),
+    ("creator's orcid", Target::CreatorOrcid),
+    ("creator’s orcid", Target::CreatorOrcid),
+    ("export to", Target::Chrome),
+    ("export as", Target::Chrome),
+    ("share", Target::Chrome),
 ];
 
 /// The target of a label, matched without regard to case or spacing.
@@ -258,14 +277,32 @@ fn is_noise(line: &str) -> bool {
         "download this file",
         "available under license",
         "share this",
+        "university staff: request a correction",
+        "request a format suitable for use with assistive technology",
+        "pdf (",
+        "text (",
     ];
-    let lower = line.to_lowercase();
+    let lower = collapse_ws(line).to_lowercase();
     let lower = lower.trim_start_matches(['•', '·', '*', '-', ' ']).trim_end_matches(':');
     lower.chars().all(|c| !c.is_alphanumeric())
+        || is_file_size(lower)
         || lower.contains("(login required)")
         || lower.ends_with(" author information")
         || LINES.contains(&lower)
         || STARTS.iter().any(|s| lower.starts_with(s))
+}
+
+/// A download's size as the document block prints it: `(1MB)`, `(PDF/2MB)`, `(512kB)`.
+fn is_file_size(lower: &str) -> bool {
+    let Some(inner) = lower.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
+        return false;
+    };
+    let size = inner.rsplit('/').next().unwrap_or(inner).trim();
+    let number = ["kb", "mb", "gb", "bytes"].iter().find_map(|u| size.strip_suffix(u));
+    number.is_some_and(|n| {
+        let n = n.trim();
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
 }
 
 /// A labelled field of the metadata table, its value lines borrowed from the page.
@@ -276,6 +313,8 @@ struct Field<'a> {
     target: Option<Target>,
     offset: usize,
     values: Vec<&'a str>,
+    /// For `Creator's ORCID:`, the name line above it.
+    owner: Option<&'a str>,
 }
 
 /// The page sorted into its parts.
@@ -306,6 +345,7 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
     let mut candidates: Vec<PageLine<'a>> = Vec::new();
     // Whether the last field takes the next line as (more of) its value.
     let mut open = false;
+    let mut unplaced: Option<PageLine<'a>> = None;
     for line in page_lines(src) {
         let t = line.text;
         if state == State::Header {
@@ -361,7 +401,12 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         if let Some((label, value)) = label {
             state = State::Body;
             let values = if value.is_empty() { Vec::new() } else { vec![value] };
-            page.fields.push(Field { label, target, offset: line.offset, values });
+            let owner = if target == Some(Target::CreatorOrcid) {
+                unplaced.take().map(|l: PageLine<'a>| l.text)
+            } else {
+                None
+            };
+            page.fields.push(Field { label, target, offset: line.offset, values, owner });
             open = true;
             continue;
         }
@@ -369,12 +414,23 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
             field.values.push(t);
             continue;
         }
-        diagnostics.push(Diagnostic::warning(line.offset, format!("line not placed: {t}")));
+        // Held back one line: a name line may belong to the `Creator's ORCID:` below it.
+        if let Some(previous) = unplaced.replace(line) {
+            not_placed(previous, diagnostics);
+        }
+    }
+    if let Some(previous) = unplaced {
+        not_placed(previous, diagnostics);
     }
     if state == State::Header {
         title_without_citation(&mut page, &candidates, diagnostics);
     }
     page
+}
+
+/// Warns about a line that fits nowhere on the page.
+fn not_placed(line: PageLine<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
 }
 
 /// Without a citation line the title is the first header line that is neither chrome
@@ -519,7 +575,21 @@ fn item_kind(value: &str) -> (Kind, Option<&str>) {
         ),
         None => (value, None),
     };
-    let kind = match base.to_lowercase().as_str() {
+    // Enlighten (Glasgow) names its types in the plural: `Articles`, `Book Sections`.
+    let lower = base.to_lowercase();
+    let kind = kind_named(&lower)
+        .or_else(|| match lower.as_str() {
+            "theses" => Some(Kind::Thesis),
+            "monographs and working papers" => Some(Kind::Report),
+            plural => plural.strip_suffix('s').and_then(kind_named),
+        })
+        .unwrap_or(Kind::Document);
+    (kind, sub.filter(|s| !s.is_empty()))
+}
+
+/// The kind an `Item Type` names (lowercase, without its sub-type).
+fn kind_named(name: &str) -> Option<Kind> {
+    Some(match name {
         "article" | "journal article" => Kind::ArticleJournal,
         "book section" | "chapter" | "book chapter" => Kind::Chapter,
         "book" | "edited book" | "authored book" => Kind::Book,
@@ -527,13 +597,14 @@ fn item_kind(value: &str) -> (Kind, Option<&str>) {
         | "conference item"
         | "conference paper"
         | "conference proceedings" => Kind::PaperConference,
-        "monograph" | "report" | "working paper" | "technical report" => Kind::Report,
+        "monograph" | "report" | "working paper" | "technical report" | "research report" => {
+            Kind::Report
+        }
         "thesis" | "dissertation" => Kind::Thesis,
         "patent" => Kind::Patent,
         "dataset" => Kind::Dataset,
-        _ => Kind::Document,
-    };
-    (kind, sub.filter(|s| !s.is_empty()))
+        _ => return None,
+    })
 }
 
 /// What `build` still has to decide once every field is read.
@@ -683,6 +754,22 @@ fn apply_field(
         Target::ThesisType => pending.thesis_type = Some(joined),
         Target::Creators => read_people(rec, field, false),
         Target::PublishedDate => pending.published = Date::parse(&joined),
+        Target::Pmid => match clean_pmid(&joined) {
+            Some(pmid) => rec.pmid = Some(pmid),
+            None => rec.push_extra("pmid", &joined),
+        },
+        Target::CreatorOrcid => {
+            let id = joined.rsplit('/').next().unwrap_or(&joined);
+            let who = field
+                .owner
+                .map(|n| Person::parse_inverted(n.trim_end_matches('.')))
+                .and_then(|p| p.display_inverted());
+            match who {
+                Some(who) => rec.push_extra("orcid", &format!("{who}: {id}")),
+                None => rec.push_extra("orcid", id),
+            }
+        }
+        Target::Chrome => {}
         Target::OnlineDate => rec.available_date = Date::parse(&joined),
         Target::Extra(name) => {
             for value in &field.values {
@@ -846,7 +933,8 @@ fn fill_from(rec: &mut Record, cited: Record) {
         genre,
         status,
         issued,
-        doi
+        doi,
+        pmid
     );
     fill_vec!(author, editor, isbn, issn);
     for (name, value) in cited.extra {
@@ -866,9 +954,18 @@ fn read_citation(
     let head = citation_head(line)?;
     let mut cit = Record::default();
     let mut complete = true;
-    match strip_editor_marker(head.creators) {
+    let (creators, orcids) = split_orcids(head.creators);
+    match strip_editor_marker(&creators) {
         Some(editors) => cit.editor = inverted_name_list(editors),
-        None => cit.author = inverted_name_list(head.creators),
+        None => cit.author = inverted_name_list(&creators),
+    }
+    for (before, id) in orcids {
+        // The iD follows its owner: the last name of the list up to it.
+        let people = inverted_name_list(strip_editor_marker(&before).unwrap_or(&before));
+        match people.last().and_then(Person::display_inverted) {
+            Some(who) => cit.push_extra("orcid", &format!("{who}: {id}")),
+            None => cit.push_extra("orcid", &id),
+        }
     }
     match (status_word(head.when), when_year(head.when)) {
         (Some(status), _) => cit.status = Some(status.to_owned()),
@@ -894,6 +991,35 @@ fn read_citation(
         };
     }
     Some((cit, complete))
+}
+
+/// Takes the `ORCID: 0000-…` marks out of a creators list (LSE prints one after each
+/// name that has an iD): the list without them, and for each iD the list up to it.
+fn split_orcids(creators: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = creators.split("ORCID:");
+    let mut clean = parts.next().unwrap_or_default().trim_end().to_owned();
+    let mut orcids = Vec::new();
+    for part in parts {
+        let part = part.trim_start();
+        let (id, rest) = part.split_once(char::is_whitespace).unwrap_or((part, ""));
+        let bare = id.trim_end_matches([',', ';']);
+        if is_orcid(bare) {
+            let bare = bare.rsplit('/').next().unwrap_or(bare);
+            orcids.push((clean.clone(), bare.to_owned()));
+            if id.ends_with(',') {
+                clean.push(',');
+            }
+        } else {
+            // Not an iD after all: keep the text as printed.
+            clean.push_str(" ORCID: ");
+            clean.push_str(id);
+        }
+        if !rest.is_empty() {
+            clean.push(' ');
+            clean.push_str(rest.trim());
+        }
+    }
+    (clean, orcids)
 }
 
 /// The kind a citation's rest implies when the page has no `Item Type`.
@@ -942,6 +1068,9 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
             let lower = inner.to_lowercase();
             if lower.starts_with("doi:") || lower.contains("doi.org/") {
                 cit.doi = clean_doi(inner);
+            } else if lower.starts_with("pmid") && clean_pmid(inner).is_some() {
+                // Enlighten: `(PMID:32661011)`.
+                cit.pmid = clean_pmid(inner);
             } else if let Some((_, id)) = inner.split_once("id:").filter(|(name, id)| {
                 !name.trim().contains(' ') && !id.trim().is_empty() && id.trim().len() < 20
             }) {
@@ -986,8 +1115,15 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
         if let Some(i) = s.rfind("ISBN ") {
             let isbns = isbn_list(s.get(i + 5..).unwrap_or_default());
             if !isbns.is_empty() {
-                cit.isbn.extend(isbns);
-                s = trim(s.get(..i).unwrap_or_default());
+                // `ISBN 978-…. E-ISBN 978-…`: read from the end, kept in printed order.
+                let before = s.get(..i).unwrap_or_default();
+                let before = before.strip_suffix("E-").or_else(|| before.strip_suffix("e-"));
+                for isbn in isbns.into_iter().rev() {
+                    if !cit.isbn.contains(&isbn) {
+                        cit.isbn.insert(0, isbn);
+                    }
+                }
+                s = trim(before.unwrap_or(s.get(..i).unwrap_or_default()));
                 continue;
             }
         }
@@ -1013,6 +1149,25 @@ fn split_pp(s: &str) -> Option<(&str, String)> {
         let pages = s.get(i + prefix.len()..)?.trim();
         if at_word_start && is_pages(pages) {
             return Some((before.trim_end_matches([' ', '.', ',']), normalize_pages(pages)));
+        }
+    }
+    None
+}
+
+/// A `pp. 45-52` segment inside a citation's rest (followed by `. ` and more): the rest
+/// without it, and the pages.
+fn inner_pp(s: &str) -> Option<(String, String)> {
+    for (i, _) in s.match_indices("pp. ") {
+        let before = s.get(..i)?;
+        if !(before.is_empty() || before.ends_with([' ', '.', ',', '('])) {
+            continue;
+        }
+        let after = s.get(i + 4..)?;
+        let (pages, rest) = after.split_once(". ").unwrap_or((after, ""));
+        let pages = pages.trim_end_matches(['.', ',']);
+        if is_pages(pages) {
+            let before = before.trim_end_matches([' ', '.', ',']);
+            return Some((format!("{before}. {rest}"), normalize_pages(pages)));
         }
     }
     None
@@ -1159,11 +1314,19 @@ fn in_book(core: &str, cit: &mut Record, conference: bool) -> bool {
         cit.editor = inverted_name_list(names);
         s = rest.trim();
     }
+    let without_pp;
     if let Some((before, pages)) = split_pp(s) {
         cit.page = Some(pages);
         s = before;
+    } else if let Some((rest, pages)) = inner_pp(s) {
+        // `In: Proceedings. . pp. 45-52. Publisher, Place` (Kent's proceedings papers).
+        cit.page = Some(pages);
+        without_pp = rest;
+        s = &without_pp;
     }
-    let segments: Vec<&str> = s.split(". ").map(str::trim).filter(|p| !p.is_empty()).collect();
+    // Empty slots of the citation template leave `. .`: segments without a letter or digit.
+    let segments: Vec<&str> =
+        s.split(". ").map(str::trim).filter(|p| p.chars().any(char::is_alphanumeric)).collect();
     if conference && segments.len() == 1 && cit.page.is_none() && cit.editor.is_empty() {
         event(segments[0], cit);
         return true;
@@ -1335,7 +1498,6 @@ fn thesis_tail(core: &str, cit: &mut Record) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Person;
 
     fn cite(line: &str, title: Option<&str>, kind: Kind) -> Record {
         read_citation(line, title, kind, kind != Kind::Document).expect("a citation").0
@@ -1387,6 +1549,78 @@ mod tests {
             (Kind::PaperConference, Some("Paper"))
         );
         assert_eq!(item_kind("Image"), (Kind::Document, None));
+        assert_eq!(item_kind("Articles"), (Kind::ArticleJournal, None));
+        assert_eq!(item_kind("Book Sections"), (Kind::Chapter, None));
+        assert_eq!(item_kind("Theses"), (Kind::Thesis, None));
+        assert_eq!(item_kind("Conference Proceedings"), (Kind::PaperConference, None));
+    }
+
+    /// Shapes seen on other sites' pages: ORCID iDs inside the creators (LSE), `(PMID:…)`
+    /// and `70(698), e657-e664` (Enlighten), `. . pp. 45-52.` inside a proceedings
+    /// citation, `ISBN …. E-ISBN …` (Kent).
+    #[test]
+    fn other_sites_citations() {
+        let r = cite(
+            "Cooper, Zack ORCID: 0000-0002-3410-5555, Gibbons, Stephen ORCID: \
+             https://orcid.org/0000-0003-4123-9876 and Skellern, Matthew (2018) T. J, 61. 1 - 14.",
+            None,
+            Kind::ArticleJournal,
+        );
+        assert_eq!(names(&r.author), ["Cooper, Zack", "Gibbons, Stephen", "Skellern, Matthew"]);
+        assert_eq!(
+            r.extra.get("orcid").map(String::as_str),
+            Some("Cooper, Zack: 0000-0002-3410-5555\nGibbons, Stephen: 0000-0003-4123-9876")
+        );
+        assert_eq!(r.page.as_deref(), Some("1-14"));
+        let r = cite(
+            "MacDonald, S. , de Vries, R. and Ahmed, N. (2020) T. British Journal of General \
+             Practice, 70(698), e657-e664. (doi: 10.3399/bjgp20X712385) (PMID:32661011)"
+                .replace(" ,", ",")
+                .as_str(),
+            None,
+            Kind::ArticleJournal,
+        );
+        assert_eq!(r.container_title.as_deref(), Some("British Journal of General Practice"));
+        assert_eq!((r.volume.as_deref(), r.issue.as_deref()), (Some("70"), Some("698")));
+        assert_eq!(r.page.as_deref(), Some("e657-e664"));
+        assert_eq!(r.doi.as_deref(), Some("10.3399/bjgp20X712385"));
+        assert_eq!(r.pmid.as_deref(), Some("32661011"));
+        let r = cite(
+            "Smith, Ann (2019) T. In: Proceedings of the 14th Conference. . pp. 45-52. \
+             Some Association, Oxford, UK (KAR id:77123)",
+            None,
+            Kind::PaperConference,
+        );
+        assert_eq!(r.container_title.as_deref(), Some("Proceedings of the 14th Conference"));
+        assert_eq!(r.page.as_deref(), Some("45-52"));
+        assert_eq!(r.publisher.as_deref(), Some("Some Association"));
+        assert_eq!(r.publisher_place.as_deref(), Some("Oxford, UK"));
+        let r = cite(
+            "Smith, Ann (2021) T. Palgrave, Cham, 312 pp. ISBN 978-3-030-71234-5. \
+             E-ISBN 978-3-030-71235-2.",
+            None,
+            Kind::Book,
+        );
+        assert_eq!(r.isbn, ["978-3-030-71234-5", "978-3-030-71235-2"]);
+        assert_eq!(r.number_of_pages.as_deref(), Some("312"));
+    }
+
+    /// Kent's author information block: a name line, then `Creator's ORCID:`; `Export to:`
+    /// and its menu are chrome.
+    #[test]
+    fn kent_author_information() {
+        let src = "T\nSmith, Ann (2019) T. J, 1.\nItem Type: Article\nURI: http://x/1\n\n\
+                   University of Kent Author Information\n\nvan der Berg, Jan.\n\
+                   Creator's ORCID: https://orcid.org/0000-0002-4411-9876\n\
+                   CReDIT Contributor Roles:\n\nExport to:\nRefWorks\nBibTeX\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(
+            r.extra.get("orcid").map(String::as_str),
+            Some("van der Berg, Jan: 0000-0002-4411-9876")
+        );
+        assert!(!r.extra.contains_key("export-to"));
+        assert_eq!(parsed.diagnostics, []);
     }
 
     /// One citation line per shape: the fields it must give, as `field=value` pairs.
