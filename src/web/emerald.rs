@@ -267,7 +267,9 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
     let cited = if citation_text.is_empty() {
         None
     } else {
-        let cited = read_citation(&citation_text);
+        let header: Vec<&str> = page.header.iter().map(|l| l.text).collect();
+        let cited =
+            read_citation(&citation_text).or_else(|| read_book_citation(&citation_text, &header));
         if cited.is_none()
             && let Some(first) = page.citation.first()
         {
@@ -313,8 +315,13 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
         }
     }
 
+    // A whole book's page shows its ISBN too: only its citation tells it from a chapter's.
+    is_chapter &= cited.as_ref().is_none_or(|c| c.kind != Kind::Book);
     if let Some(cited) = cited {
         is_chapter |= cited.kind == Kind::Chapter;
+        if cited.kind == Kind::Book {
+            rec.kind = Kind::Book;
+        }
         merge_citation(&mut rec, cited, diagnostics, page.citation.first().map_or(0, |l| l.offset));
     }
     if is_chapter {
@@ -370,12 +377,23 @@ fn read_header(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut lines: Vec<PageLine<'_>> = page.header.clone();
-    // A paper type above the title (`Research paper`).
-    if lines.len() > 1 && PAPER_TYPES.contains(&lines[0].text.to_lowercase().as_str()) {
+    // A paper type above the title (`Research paper`), unless it is the title itself: the
+    // citation's title (`"Editorial"`), or a byline follows it.
+    let cited_title = cited.and_then(|c| c.title.as_deref()).map(norm);
+    let is_type = |i: usize| {
+        lines.get(i).is_some_and(|l| PAPER_TYPES.contains(&l.text.to_lowercase().as_str()))
+    };
+    let type_is_title = || match &cited_title {
+        Some(t) => {
+            lines.first().is_some_and(|l| norm(l.text) == *t)
+                && lines.get(1).is_none_or(|l| norm(l.text) != *t)
+        }
+        None => lines.get(1).is_some_and(|l| l.text.ends_with(')') && looks_like_author(l.text)),
+    };
+    if lines.len() > 1 && is_type(0) && !type_is_title() {
         Record::set(&mut rec.genre, lines[0].text);
         lines.remove(0);
     }
-    let cited_title = cited.and_then(|c| c.title.as_deref()).map(norm);
     let title_at = cited_title
         .as_ref()
         .and_then(|t| lines.iter().position(|l| norm(l.text) == *t))
@@ -612,6 +630,40 @@ fn read_citation(s: &str) -> Option<Record> {
     Some(cit)
 }
 
+/// A whole book's citation, its title unquoted: `Walshe, K. and Smith, J. (2019), Book
+/// Title, Emerald Publishing Limited, Leeds. https://doi.org/…`. The title has commas of
+/// its own, so it is recognised as one of the page's header lines.
+fn read_book_citation(s: &str, header: &[&str]) -> Option<Record> {
+    let (authors, year, rest) = s.match_indices('(').find_map(|(i, _)| {
+        let (year, rest) = s.get(i + 1..)?.split_once("), ")?;
+        let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+        is_year.then(|| (s.get(..i).map(str::trim), year, rest.trim()))
+    })?;
+    let (title, after) = header.iter().find_map(|h| {
+        let h = collapse_ws(h);
+        let after = rest.strip_prefix(h.as_str())?;
+        after.starts_with([',', '.']).then(|| (h.clone(), after.trim_start_matches([',', '.'])))
+    })?;
+    let mut cit = Record::new(Kind::Book);
+    cit.author = inverted_name_list(authors.unwrap_or_default());
+    cit.issued = Date::parse(year);
+    cit.title = Some(title);
+    let mut after = after.trim();
+    if let Some(i) = after.find("https://doi.org/").or_else(|| after.find("http://doi.org/")) {
+        cit.doi = clean_doi(after.get(i..)?);
+        after = after.get(..i)?.trim_end();
+    }
+    let after = after.trim_end_matches(['.', ' ']);
+    match after.rsplit_once(", ") {
+        Some((publisher, place)) => {
+            Record::set(&mut cit.publisher, publisher);
+            Record::set(&mut cit.publisher_place, place);
+        }
+        None => Record::set(&mut cit.publisher, after),
+    }
+    Some(cit)
+}
+
 /// The rest of a chapter's citation: `Editor, A. (Ed.) Book Title (Series, Vol. 7),
 /// Publisher, Place, pp. 1-20`.
 fn book_citation(rest: &str, cit: &mut Record) {
@@ -707,6 +759,44 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(volume_issue_pages(input).map(|(_, v)| v), Ok(*want), "{input}");
         }
+    }
+
+    /// A whole book's page: its citation leaves the title unquoted.
+    #[test]
+    fn book_citation_unquoted() {
+        let c = read_book_citation(
+            "Walshe, K. and Smith, J. (2019), Managing Health Services: Who Leads, Who \
+             Follows?, Emerald Publishing Limited, Leeds. https://doi.org/10.1108/9781787698116",
+            &["Managing Health Services: Who Leads, Who Follows?", "Kieran Walshe"],
+        )
+        .unwrap();
+        assert_eq!(c.kind, Kind::Book);
+        assert_eq!(c.title.as_deref(), Some("Managing Health Services: Who Leads, Who Follows?"));
+        assert_eq!(names(&c.author), ["Walshe, K.", "Smith, J."]);
+        assert_eq!(c.publisher.as_deref(), Some("Emerald Publishing Limited"));
+        assert_eq!(c.publisher_place.as_deref(), Some("Leeds"));
+        assert_eq!(c.doi.as_deref(), Some("10.1108/9781787698116"));
+        assert!(read_book_citation("Smith, J. (2019), Other, X, Leeds.", &["Title"]).is_none());
+    }
+
+    /// A paper-type word is the title when the citation quotes it as the title.
+    #[test]
+    fn paper_type_as_title() {
+        let src = "Editorial\n\nRuth McDonald (Some School, Manchester, UK)\n\nA Journal\n\n\
+                   Issue publication date: 17 February 2020\n\nCitation\n\nMcDonald, R. \
+                   (2020), \"Editorial\", A Journal, Vol. 34 No. 1, pp. 1-2.\n";
+        let r = &parse(src).records[0];
+        assert_eq!(r.title.as_deref(), Some("Editorial"));
+        assert_eq!(r.genre, None);
+        assert_eq!(r.author[0].affiliation, ["Some School, Manchester, UK"]);
+        let src = "Research paper\n\nA study\n\nRuth McDonald (Some School)\n\nA Journal\n\n\
+                   Issue publication date: 17 February 2020\n\nCitation\n\nMcDonald, R. \
+                   (2020), \"A study\", A Journal, Vol. 34 No. 1, pp. 1-2.\n";
+        let r = &parse(src).records[0];
+        assert_eq!(
+            (r.title.as_deref(), r.genre.as_deref()),
+            (Some("A study"), Some("Research paper"))
+        );
     }
 
     #[test]

@@ -256,6 +256,13 @@ fn is_noise(line: &str) -> bool {
         "published version",
         "submitted version",
         "publisher's version",
+        "publisher pdf",
+        "publisher's pdf",
+        "author accepted manuscript",
+        "accepted author manuscript",
+        "version of record",
+        "supplemental material",
+        "supplementary material",
         "metadata",
         "statistics",
         "actions",
@@ -346,6 +353,7 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
     // Whether the last field takes the next line as (more of) its value.
     let mut open = false;
     let mut unplaced: Option<PageLine<'a>> = None;
+    let (mut author_block, mut author_entry) = (false, None);
     for line in page_lines(src) {
         let t = line.text;
         if state == State::Header {
@@ -373,6 +381,22 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
             continue;
         }
         if is_noise(t) {
+            open = false;
+            author_block |= collapse_ws(t).to_lowercase().ends_with(" author information");
+            continue;
+        }
+        // Kent's author information: `Family, Given.` lines, each followed by its
+        // `Creator's ORCID:` (empty for authors without one). The names repeat the authors.
+        if author_block && t.ends_with('.') && is_author_entry(t.trim_end_matches('.')) {
+            author_entry = Some(line);
+            open = false;
+            continue;
+        }
+        // The document block's licence: `This work is licensed under a Creative Commons …`.
+        if collapse_ws(t).to_lowercase().starts_with("this work is licensed under") {
+            let (offset, values) = (line.offset, vec![t]);
+            let target = Some(Target::Extra("license"));
+            page.fields.push(Field { label: "License", target, offset, values, owner: None });
             open = false;
             continue;
         }
@@ -402,7 +426,7 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
             state = State::Body;
             let values = if value.is_empty() { Vec::new() } else { vec![value] };
             let owner = if target == Some(Target::CreatorOrcid) {
-                unplaced.take().map(|l: PageLine<'a>| l.text)
+                author_entry.take().or_else(|| unplaced.take()).map(|l: PageLine<'a>| l.text)
             } else {
                 None
             };
@@ -468,6 +492,14 @@ fn is_name_line(t: &str) -> bool {
         && words.len() <= 8
         && !t.contains(|c: char| c.is_ascii_digit() || c == ':')
         && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) || *w == "and")
+}
+
+/// A name of Kent's author information list: `van der Berg, Pieter-Jan` (particles in
+/// lowercase), a comma, no digits or colons, at most eight words.
+fn is_author_entry(t: &str) -> bool {
+    t.contains(", ")
+        && t.split_whitespace().count() <= 8
+        && !t.contains(|c: char| c.is_ascii_digit() || c == ':')
 }
 
 /// True for the citation line: `Creators (Year) Title…`, whose creators read like names
@@ -1612,7 +1644,9 @@ mod tests {
         let src = "T\nSmith, Ann (2019) T. J, 1.\nItem Type: Article\nURI: http://x/1\n\n\
                    University of Kent Author Information\n\nvan der Berg, Jan.\n\
                    Creator's ORCID: https://orcid.org/0000-0002-4411-9876\n\
-                   CReDIT Contributor Roles:\n\nExport to:\nRefWorks\nBibTeX\n";
+                   CReDIT Contributor Roles:\n\nAllan, Stephen.\nCreator's ORCID:\n\
+                   CReDIT Contributor Roles:\n\nExport to:\nRefWorks\nBibTeX\n\
+                   This work is licensed under a Creative Commons Attribution 4.0 License.\n";
         let parsed = parse(src);
         let r = &parsed.records[0];
         assert_eq!(
@@ -1620,6 +1654,11 @@ mod tests {
             Some("van der Berg, Jan: 0000-0002-4411-9876")
         );
         assert!(!r.extra.contains_key("export-to"));
+        assert!(!r.extra.contains_key("credit-contributor-roles"));
+        assert_eq!(
+            r.extra.get("license").map(String::as_str),
+            Some("This work is licensed under a Creative Commons Attribution 4.0 License.")
+        );
         assert_eq!(parsed.diagnostics, []);
     }
 
