@@ -48,18 +48,22 @@ use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 /// `Resource URI:`, `Depositing User:`), each at the start of a line.
 pub fn matches(src: &str) -> bool {
     let (mut item_type, mut record_label) = (false, false);
+    // UCL labels its type `Type:`; with an EPrints record URI that is enough.
+    let (mut plain_type, mut eprint_uri) = (false, false);
     for line in src.lines() {
+        eprint_uri |= line.contains("/id/eprint/");
         let Some((label, _)) = line.trim_matches(is_page_space).split_once(':') else {
             continue;
         };
         match label.trim().to_ascii_lowercase().as_str() {
-            "item type" => item_type = true,
+            "item type" | "record type" => item_type = true,
+            "type" => plain_type = true,
             "date deposited" | "last modified" | "uri" | "resource uri" | "depositing user" => {
                 record_label = true
             }
             _ => {}
         }
-        if item_type && record_label {
+        if (item_type || (plain_type && eprint_uri)) && record_label {
             return true;
         }
     }
@@ -117,6 +121,11 @@ enum Target {
     PublishedDate,
     OnlineDate,
     Pmid,
+    /// A `Title:` row (UCL): the title when the page shows none above the citation.
+    Title,
+    /// A contributors list in natural order (Southampton `Author: John Smith`): the authors
+    /// when the citation line gives none.
+    Contributor,
     /// Kent's `University of Kent Author Information` list: a name line, then
     /// `Creator's ORCID: https://orcid.org/…`; kept in `extra` `orcid`.
     CreatorOrcid,
@@ -191,6 +200,12 @@ const LABELS: &[(&str, Target)] = &[
     ("pubmed id", Target::Pmid),
     ("creator's orcid", Target::CreatorOrcid),
     ("creator’s orcid", Target::CreatorOrcid),
+    ("record type", Target::ItemType),
+    ("type", Target::ItemType),
+    ("title", Target::Title),
+    ("publisher version", Target::OfficialUrl),
+    ("accepted/in press date", Target::Extra("date-accepted")),
+    ("author", Target::Contributor),
     ("export to", Target::Chrome),
     ("export as", Target::Chrome),
     ("share", Target::Chrome),
@@ -211,7 +226,9 @@ fn label_line(line: &str) -> Option<(&str, &str)> {
     }
     let (value, (label, _)) = parts(line).ok()?;
     let label = label.trim_end();
-    let starts_upper = label.chars().next().is_some_and(char::is_uppercase);
+    // Southampton prints some labels in lowercase (`e-pub ahead of print date:`).
+    let starts_upper =
+        label.chars().next().is_some_and(char::is_uppercase) || target_of(label).is_some();
     let ends_label = value.is_empty() || value.starts_with(is_page_space);
     (starts_upper && ends_label && label.len() <= 60).then(|| (label, value.trim()))
 }
@@ -263,6 +280,12 @@ fn is_noise(line: &str) -> bool {
         "version of record",
         "supplemental material",
         "supplementary material",
+        "more information",
+        "identifiers",
+        "catalogue record",
+        "export record",
+        "altmetrics",
+        "contributors",
         "metadata",
         "statistics",
         "actions",
@@ -285,6 +308,8 @@ fn is_noise(line: &str) -> bool {
         "available under license",
         "share this",
         "university staff: request a correction",
+        "downloads since deposit",
+        "download activity",
         "request a format suitable for use with assistive technology",
         "pdf (",
         "text (",
@@ -293,6 +318,7 @@ fn is_noise(line: &str) -> bool {
     let lower = lower.trim_start_matches(['•', '·', '*', '-', ' ']).trim_end_matches(':');
     lower.chars().all(|c| !c.is_alphanumeric())
         || is_file_size(lower)
+        || is_document_version(lower)
         || lower.contains("(login required)")
         || lower.ends_with(" author information")
         || LINES.contains(&lower)
@@ -310,6 +336,28 @@ fn is_file_size(lower: &str) -> bool {
         let n = n.trim();
         !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.')
     })
+}
+
+/// A document's file line: `e011968.full.pdf - Published Version`, `paper - Version of
+/// Record`; or a download count run into its word (`1,234Downloads`).
+fn is_document_version(lower: &str) -> bool {
+    const VERSIONS: &[&str] = &[
+        "published version",
+        "version of record",
+        "accepted version",
+        "author's accepted manuscript",
+        "accepted manuscript",
+        "submitted version",
+        "author's original",
+        "other",
+    ];
+    let count = lower.strip_suffix("downloads").is_some_and(|n| {
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+    });
+    count
+        || lower
+            .rsplit_once(" - ")
+            .is_some_and(|(file, v)| !file.contains(' ') && VERSIONS.contains(&v.trim()))
 }
 
 /// A labelled field of the metadata table, its value lines borrowed from the page.
@@ -648,6 +696,7 @@ struct Pending {
     institution: Option<String>,
     number: Option<String>,
     published: Option<Date>,
+    contributors: Vec<Person>,
 }
 
 /// Maps the scanned page onto a record.
@@ -662,8 +711,10 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
     if rec.author.is_empty() {
         rec.author = page.byline.iter().flat_map(|l| inverted_name_list(l)).collect();
     }
-    let title = page.title.map(|t| collapse_ws(t.text));
-    Record::set(&mut rec.title, title.as_deref().unwrap_or_default());
+    if let Some(t) = page.title {
+        Record::set(&mut rec.title, t.text);
+    }
+    let title = rec.title.clone();
 
     if let Some(line) = page.citation {
         let text = collapse_ws(line.text).replace(" ,", ",");
@@ -690,6 +741,9 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
         page.abstract_paras.iter().map(|p| collapse_ws(p)).filter(|p| !p.is_empty()).collect();
     if !paras.is_empty() {
         rec.abstract_text = Some(paras.join("\n\n"));
+    }
+    if rec.author.is_empty() && rec.editor.is_empty() {
+        rec.author = std::mem::take(&mut pending.contributors);
     }
     finish(&mut rec, pending);
     rec
@@ -802,6 +856,14 @@ fn apply_field(
             }
         }
         Target::Chrome => {}
+        Target::Title => Record::set(&mut rec.title, &joined),
+        Target::Contributor => {
+            for value in &field.values {
+                let name = collapse_ws(value);
+                let name = name.strip_suffix("ORCID iD").unwrap_or(&name).trim();
+                pending.contributors.push(Person::parse_natural(name));
+            }
+        }
         Target::OnlineDate => rec.available_date = Date::parse(&joined),
         Target::Extra(name) => {
             for value in &field.values {
@@ -1118,6 +1180,16 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
             s = trim(s.get(..open).unwrap_or_default());
             continue;
         }
+        // UCL: `… Article e011968. 10.1136/bmjopen-2016-011968`.
+        if let Some((before, last)) = s.rsplit_once(". ")
+            && last.starts_with("10.")
+            && !last.contains(' ')
+            && let Some(doi) = clean_doi(last)
+        {
+            cit.doi = Some(doi);
+            s = trim(before);
+            continue;
+        }
         if let Some(i) = s.rfind("ISSN ") {
             let issns: Option<Vec<String>> = s
                 .get(i + 5..)
@@ -1209,12 +1281,15 @@ fn inner_pp(s: &str) -> Option<(String, String)> {
 /// `Journal`: container, volume, issue, pages. Always places everything.
 fn journal_tail(core: &str, cit: &mut Record) -> bool {
     let mut s = core.trim();
-    let article_number = s.rsplit_once(". ").and_then(|(before, last)| {
-        ["Article Number ", "Article number ", "Article no. ", "Article No. ", "Article "]
-            .iter()
-            .find_map(|p| last.strip_prefix(p))
-            .filter(|n| is_pages(n))
-            .map(|n| (before, n))
+    let article_number = [". ", ", "].iter().find_map(|sep| {
+        let (before, last) = s.rsplit_once(sep)?;
+        let number =
+            ["Article Number ", "Article number ", "Article no. ", "Article No. ", "Article "]
+                .iter()
+                .find_map(|p| last.strip_prefix(p))
+                // Southampton: `BMJ Open, 9 (3), [e024567]`.
+                .or_else(|| last.strip_prefix('[').and_then(|l| l.strip_suffix(']')))?;
+        is_pages(number).then_some((before, number))
     });
     if let Some((before, number)) = article_number {
         cit.page = Some(number.to_owned());
@@ -1911,6 +1986,12 @@ mod tests {
         assert!(matches("Item Type: Article\nDate Deposited: 1 Jan 2020\n"));
         assert!(matches("Item Type:\tBook\nURI: http://eprints.example.ac.uk/1/\n"));
         assert!(!matches("Item Type: Article\n"));
+        assert!(matches("Record type: Article\nDate deposited: 14 Mar 2019 17:30\n"));
+        assert!(matches("Type:\tArticle\nURI:\thttps://discovery.ucl.ac.uk/id/eprint/1\n"));
+        assert!(!matches("Type: Article\nURI: https://example.org/1\n"));
+        assert!(is_document_version("e011968.full.pdf - published version"));
+        assert!(is_document_version("1,234downloads"));
+        assert!(!is_document_version("health care - published version of a report"));
         assert!(!matches("TY  - JOUR\nER  - \n"));
         assert!(!matches("@article{k, title={Item Type: x}}"));
         assert!(!matches("作者\n机构\n摘要\n"));
