@@ -427,8 +427,12 @@ fn read_header(
                 .push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
         }
     }
+    // When the citation names as many authors as lines are left, every line is a byline
+    // entry, however long its name (`María del Carmen Rodríguez de la Torre`).
+    let cited_authors = cited.map_or(0, |c| c.author.len());
+    let all_authors = cited_authors > 0 && cited_authors == lines.len();
     for line in lines {
-        if looks_like_author(line.text) {
+        if all_authors || looks_like_author(line.text) {
             rec.author.push(byline_author(line.text));
         } else {
             diagnostics
@@ -441,7 +445,7 @@ fn read_header(
 fn looks_like_author(line: &str) -> bool {
     let name = line.split(" (").next().unwrap_or(line);
     let words = name.split_whitespace().count();
-    (1..=6).contains(&words)
+    (1..=8).contains(&words)
         && !name.chars().any(|c| c.is_ascii_digit())
         && (line.ends_with(')') || words <= 4)
 }
@@ -777,6 +781,24 @@ mod tests {
         assert_eq!(c.publisher_place.as_deref(), Some("Leeds"));
         assert_eq!(c.doi.as_deref(), Some("10.1108/9781787698116"));
         assert!(read_book_citation("Smith, J. (2019), Other, X, Leeds.", &["Title"]).is_none());
+    }
+
+    /// Byline names longer than the usual shape are kept when the citation names as many
+    /// authors as the byline has lines.
+    #[test]
+    fn long_byline_names() {
+        let src = "A title\n\nMaría del Carmen Rodríguez de la Torre (Universidad, Madrid, Spain)\n\
+                   Juan Pablo Sánchez de León\n\nA Journal\n\nIssue publication date: 11 June \
+                   2018\n\nCitation\n\nRodríguez de la Torre, M.d.C. and Sánchez de León, J.P. \
+                   (2018), \"A title\", A Journal, Vol. 31 No. 5, pp. 1-9.\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(
+            names(&r.author),
+            ["Rodríguez de la Torre, María del Carmen", "Sánchez de León, Juan Pablo"]
+        );
+        assert_eq!(r.author[0].affiliation, ["Universidad, Madrid, Spain"]);
+        assert_eq!(parsed.diagnostics, []);
     }
 
     /// A paper-type word is the title when the citation quotes it as the title.
