@@ -49,7 +49,7 @@ use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 pub fn matches(src: &str) -> bool {
     let (mut item_type, mut record_label) = (false, false);
     // UCL labels its type `Type:`; with an EPrints record URI that is enough.
-    let (mut plain_type, mut eprint_uri) = (false, false);
+    let (mut plain_type, mut eprint_uri, mut deposit_label) = (false, false, false);
     for line in src.lines() {
         eprint_uri |= line.contains("/id/eprint/");
         let Some((label, _)) = line.trim_matches(is_page_space).split_once(':') else {
@@ -58,12 +58,17 @@ pub fn matches(src: &str) -> bool {
         match label.trim().to_ascii_lowercase().as_str() {
             "item type" | "record type" => item_type = true,
             "type" => plain_type = true,
-            "date deposited" | "last modified" | "uri" | "resource uri" | "depositing user" => {
-                record_label = true
+            "date deposited" | "last modified" | "depositing user" => {
+                record_label = true;
+                deposit_label = true;
             }
+            "uri" | "resource uri" => record_label = true,
             _ => {}
         }
-        if (item_type || (plain_type && eprint_uri)) && record_label {
+        // White Rose eTheses shows no `Item Type`: its record URI and deposit labels do.
+        if (item_type || (plain_type && eprint_uri)) && record_label
+            || (eprint_uri && deposit_label)
+        {
             return true;
         }
     }
@@ -430,6 +435,10 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         }
         if is_noise(t) {
             open = false;
+            // White Rose's `Metadata`, Southampton's `More information`: the table follows.
+            if ["metadata", "more information"].contains(&collapse_ws(t).to_lowercase().as_str()) {
+                state = State::Body;
+            }
             author_block |= collapse_ws(t).to_lowercase().ends_with(" author information");
             continue;
         }
@@ -450,7 +459,10 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         }
         let label = label_line(t);
         let target = label.and_then(|(l, _)| target_of(l));
-        if state == State::Abstract && target.is_none() {
+        // A table row (`Supervisors:<tab>Brown, Alan`) ends the abstract even when its label
+        // is not one of ours; an inline heading (`Conclusion: …`) does not.
+        let table_row = t.split_once(':').is_some_and(|(_, v)| v.starts_with('\t'));
+        if state == State::Abstract && target.is_none() && !(label.is_some() && table_row) {
             page.abstract_paras.push(t);
             continue;
         }
@@ -1975,6 +1987,17 @@ mod tests {
         assert_eq!(parsed.diagnostics, []);
     }
 
+    /// The abstract ends at a table row even when its label is unknown; an inline heading
+    /// stays in it.
+    #[test]
+    fn abstract_ends_at_table_row() {
+        let src = "T\nSmith, J. (2018) T. PhD thesis, U.\n\nAbstract\n\nText.\n\
+                   Conclusion: more text.\n\nSupervisors:\tBrown, Alan\nURI:\thttp://x/id/eprint/1\n";
+        let r = &parse(src).records[0];
+        assert_eq!(r.abstract_text.as_deref(), Some("Text.\n\nConclusion: more text."));
+        assert_eq!(r.extra.get("supervisors").map(String::as_str), Some("Brown, Alan"));
+    }
+
     #[test]
     fn title_split_uses_page_title() {
         let (title, after) = split_title("A. B. testing. Journal, 1.", Some("A. B. testing"));
@@ -1989,6 +2012,8 @@ mod tests {
         assert!(matches("Record type: Article\nDate deposited: 14 Mar 2019 17:30\n"));
         assert!(matches("Type:\tArticle\nURI:\thttps://discovery.ucl.ac.uk/id/eprint/1\n"));
         assert!(!matches("Type: Article\nURI: https://example.org/1\n"));
+        assert!(matches("Date Deposited:\t9 Oct 2018\nURI:\thttps://e.ac.uk/id/eprint/2\n"));
+        assert!(!matches("URI:\thttps://e.ac.uk/id/eprint/2\n"));
         assert!(is_document_version("e011968.full.pdf - published version"));
         assert!(is_document_version("1,234downloads"));
         assert!(!is_document_version("health care - published version of a report"));
