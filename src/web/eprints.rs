@@ -1152,7 +1152,23 @@ fn split_title<'a>(rest: &'a str, title: Option<&str>) -> (Option<String>, &'a s
     {
         return (Some(title.to_owned()), after_title(after));
     }
-    let end = [". ", "? ", "! "].iter().filter_map(|p| rest.find(p).map(|i| (i, *p))).min();
+    // A `?` or `!` may end a title or open its subtitle (`Who decides? Commissioning …
+    // borders. In: …`): it ends the title when what follows starts the citation's rest
+    // (`In:`, or a segment with a comma or digit: `Journal, 220`, `Press, Bristol`) or no
+    // `. ` follows at all.
+    let ends_title = |i: usize, p: &str| {
+        let after = rest.get(i + p.len()..).unwrap_or_default();
+        let next = after.split(". ").next().unwrap_or_default();
+        p == ". "
+            || after.starts_with("In:")
+            || next.contains(|c: char| c == ',' || c.is_ascii_digit())
+            || !after.contains(". ")
+    };
+    let end = [". ", "? ", "! "]
+        .iter()
+        .flat_map(|p| rest.match_indices(p).map(|(i, _)| (i, *p)))
+        .filter(|&(i, p)| ends_title(i, p))
+        .min();
     match end {
         Some((i, p)) => {
             let keep = if p == ". " { i } else { i + 1 };
@@ -2002,6 +2018,17 @@ mod tests {
     fn title_split_uses_page_title() {
         let (title, after) = split_title("A. B. testing. Journal, 1.", Some("A. B. testing"));
         assert_eq!((title.as_deref(), after), (Some("A. B. testing"), "Journal, 1."));
+        // Without the page title: a `?` that opens a subtitle does not end the title.
+        let (title, after) = split_title("Who decides? Commissioning care. In: Proc. X.", None);
+        assert_eq!(
+            (title.as_deref(), after),
+            (Some("Who decides? Commissioning care"), "In: Proc. X.")
+        );
+        let (title, after) = split_title("Does it work? Social Science, 220. pp. 4-6.", None);
+        assert_eq!(
+            (title.as_deref(), after),
+            (Some("Does it work?"), "Social Science, 220. pp. 4-6.")
+        );
     }
 
     #[test]
