@@ -421,6 +421,11 @@ fn read_header(
         // it (the book's title without its subtitle): the citation's fuller form is kept.
         if matched.is_some() || cited_container.is_none() {
             Record::set(&mut rec.container_title, container.text);
+        } else if let Some(series) = cited_series_without_volume(cited, container.text) {
+            // `Book Title (Emerald Studies in Health Policy)` where the header prints
+            // `Book Title`: the parenthesis names the series (without a volume).
+            Record::set(&mut rec.container_title, container.text);
+            Record::set(&mut rec.collection_title, series);
         }
         for line in lines.drain(i..) {
             diagnostics
@@ -439,6 +444,16 @@ fn read_header(
                 .push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
         }
     }
+}
+
+/// The series of a chapter's citation that names it without a volume: the citation's book
+/// is the header's book title followed by `(Series)`.
+fn cited_series_without_volume<'a>(cited: Option<&'a Record>, header: &str) -> Option<&'a str> {
+    let cited = cited.filter(|c| c.collection_title.is_none())?;
+    let book = cited.container_title.as_deref()?;
+    let open = matching_open(book)?;
+    let (title, group) = (book.get(..open)?.trim_end(), book.get(open + 1..book.len() - 1)?);
+    (norm(title) == norm(header) && !group.trim().is_empty()).then_some(group.trim())
 }
 
 /// A byline line: `Given Family (Affiliation)`, or a bare name of at most six words.
