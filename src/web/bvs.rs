@@ -91,8 +91,19 @@ fn is_noise(text: &str) -> bool {
         "imprimir",
         "send",
         "enviar",
+        "free full text",
         "similar",
         "similares",
+        "similaires",
+        "show more",
+        "show less",
+        "mostrar mais",
+        "mostrar menos",
+        "mostrar más",
+        "ver más",
+        "ver mais",
+        "afficher plus",
+        "afficher moins",
         "selection of citations",
         "selección de citas",
         "seleção de referências",
@@ -101,6 +112,7 @@ fn is_noise(text: &str) -> bool {
         "detalle de la búsqueda",
         "detalhe da pesquisa",
         "détail de la recherche",
+        "sélection de références",
     ];
     const PREFIXES: &[&str] = &[
         "your browser doesn",
@@ -118,6 +130,12 @@ fn is_noise(text: &str) -> bool {
     if EXACT.contains(&lower.as_str()) || PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
+    // Page navigation: `« ‹ 1 2 3 › »`.
+    if t.contains(['«', '‹', '›', '»'])
+        && t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "«‹›»…".contains(c))
+    {
+        return true;
+    }
     // `Results 1 - 20 de 26`, `Resultados 1 - 20 de 26`, `Résultats 1 - 20 de 26`.
     let mut words = lower.split_whitespace();
     matches!(words.next(), Some("results" | "resultados" | "résultats" | "resultats"))
@@ -127,11 +145,19 @@ fn is_noise(text: &str) -> bool {
 /// Footer headings: after them, unknown lines are page chrome.
 fn is_footer(text: &str) -> bool {
     let lower = text.trim().to_lowercase();
-    ["selection of citations", "selección de citas", "seleção de referências", "search detail"]
-        .iter()
-        .any(|f| lower == *f)
+    [
+        "selection of citations",
+        "selección de citas",
+        "seleção de referências",
+        "sélection de citations",
+        "sélection de références",
+        "search detail",
+    ]
+    .iter()
+    .any(|f| lower == *f)
         || lower.starts_with("detalle de la b")
         || lower.starts_with("detalhe da pesquisa")
+        || lower.starts_with("détail de la recherche")
 }
 
 /// Section headings inside a record.
@@ -179,9 +205,8 @@ fn kind_from_type(word: &str) -> Option<Kind> {
     Some(match first {
         "article" | "artículo" | "articulo" | "artigo" | "artículos" => Kind::ArticleJournal,
         "thesis" | "tesis" | "tese" | "thèse" | "dissertation" | "dissertação" => Kind::Thesis,
-        "monograph" | "monografía" | "monografia" | "monographie" | "book" | "libro" | "livro" => {
-            Kind::Book
-        }
+        "monograph" | "monography" | "monografía" | "monografia" | "monographie" | "book"
+        | "libro" | "livro" => Kind::Book,
         "congress" | "congreso" | "congresso" | "conference" => Kind::PaperConference,
         "preprint" => Kind::Article,
         "report" | "informe" | "relatório" | "rapport" => Kind::Report,
@@ -244,14 +269,20 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
     let id_at = head.iter().position(|l| id_line(l.text).is_some());
     let before_id: Vec<&Line<'_>> = head[..id_at.unwrap_or(head.len())].iter().collect();
     // The citation is the line just above the id line, or the last citation-shaped line.
-    let citation_at = match id_at {
+    let citation_end = match id_at {
         Some(_) => before_id.len().checked_sub(1),
         None => before_id.iter().rposition(|l| looks_like_citation(l.trimmed())),
-    }
-    .filter(|&i| looks_like_citation(before_id[i].trimmed()));
-    if let Some(i) = citation_at {
-        read_citation(before_id[i], &mut rec, diagnostics);
-        read_title_authors(&before_id[..i], &mut rec);
+    };
+    // A citation may wrap onto a second line (`Journal ; 7: CD011865,` / `2018 07 20.`).
+    let citation = citation_end.and_then(|end| citation_lines(&before_id, end));
+    if let Some((start, end, ref text)) = citation {
+        read_citation(text, before_id[start], &mut rec, diagnostics);
+        read_title_authors(&before_id[..start], &mut rec);
+        if id_at.is_none() {
+            for line in before_id.get(end + 1..).unwrap_or(&[]) {
+                read_labelled_line(line, &mut rec, diagnostics);
+            }
+        }
     } else {
         read_title_authors(&before_id, &mut rec);
     }
@@ -260,46 +291,84 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
         for line in &head[i + 1..] {
             read_labelled_line(line, &mut rec, diagnostics);
         }
-    } else if let Some(i) = citation_at {
-        for line in &before_id[i + 1..] {
-            read_labelled_line(line, &mut rec, diagnostics);
-        }
     }
 
-    let mut current: Option<(Heading, Vec<&str>)> = None;
-    let mut done: Vec<(Heading, Vec<&str>)> = Vec::new();
+    let mut current: Option<(Heading, Vec<&Line<'_>>)> = None;
+    let mut done: Vec<(Heading, Vec<&Line<'_>>)> = Vec::new();
     for line in sections {
         if let Some(h) = heading(line.text) {
             done.extend(current.take());
             current = Some((h, Vec::new()));
         } else if let Some((_, lines)) = current.as_mut() {
-            lines.push(line.trimmed());
+            lines.push(line);
         }
     }
     done.extend(current.take());
+    // LILACS shows the abstract in each language it has: the first is the abstract, the
+    // others (blank-line separated, like paragraphs) go to `extra["original-abstract"]`.
+    let mut other_abstracts = Vec::new();
     for (h, lines) in done {
         match h {
             Heading::Abstract => {
-                let text = lines.iter().map(|l| collapse_ws(l)).collect::<Vec<_>>().join("\n\n");
+                let texts: Vec<String> = lines
+                    .iter()
+                    .map(|l| collapse_ws(l.trimmed()))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let text = texts.join("\n\n");
                 if text.is_empty() {
                 } else if rec.abstract_text.is_none() {
                     rec.abstract_text = Some(text);
                 } else {
-                    // LILACS shows the abstract in each language it has.
-                    rec.push_extra("original-abstract", &text);
+                    other_abstracts.push(text);
                 }
             }
-            Heading::Subjects => {
-                for term in lines.iter().flat_map(|l| l.split(" , ")) {
-                    let term = collapse_ws(term);
-                    if !term.is_empty() && !rec.keyword.contains(&term) {
-                        rec.keyword.push(term);
-                    }
-                }
+            Heading::Subjects => read_subjects(&lines, &mut rec, diagnostics),
+        }
+    }
+    rec.push_extra("original-abstract", &other_abstracts.join("\n\n"));
+    rec
+}
+
+/// The `Subject(s)` section: one line of terms separated by ` , ` (a wrapped list goes on
+/// with lines of the same shape); a line of another shape after it is reported.
+fn read_subjects(lines: &[&Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first = true;
+    for line in lines {
+        let text = line.trimmed();
+        if text.is_empty() {
+            continue;
+        }
+        if !first && !text.contains(" , ") && !text.starts_with(',') {
+            let msg = format!("line after the subjects not placed: {}", excerpt(line));
+            diagnostics.push(Diagnostic::warning(line.offset, msg));
+            continue;
+        }
+        first = false;
+        for term in text.split(" , ") {
+            let term = collapse_ws(term.trim_matches([',', ' ']));
+            if !term.is_empty() && !rec.keyword.contains(&term) {
+                rec.keyword.push(term);
             }
         }
     }
-    rec
+}
+
+/// The citation ending at `before_id[end]`: that line, or, when it does not read as a
+/// citation by itself, that line joined to the one before it when the break fell inside
+/// the citation (the line before ends in `;`, `,` or `:`, or holds the ` ; ` after the
+/// journal). Returns the first and last line index and the text.
+fn citation_lines(before_id: &[&Line<'_>], end: usize) -> Option<(usize, usize, String)> {
+    let last = before_id.get(end)?.trimmed();
+    if looks_like_citation(last) {
+        return Some((end, end, last.to_owned()));
+    }
+    let start = end.checked_sub(1)?;
+    let first = before_id.get(start)?.trimmed();
+    let broken = first.ends_with([';', ',', ':']) || first.contains(" ; ");
+    let joined = format!("{first} {last}");
+    (broken && !looks_like_author_list(last) && looks_like_citation(&joined))
+        .then_some((start, end, joined))
 }
 
 /// Lines after the id line and before the abstract: `Responsible library: BR1.1`,
@@ -445,14 +514,14 @@ fn read_type_and_language(text: &str, rec: &mut Record) -> bool {
 
 /// The citation line: a journal (`Abbrev ; 45(Suppl 1): i54-i62, 2023 12 21.`) or a
 /// monograph or thesis (`São Paulo; s.n; 2021. 156 p.`).
-fn read_citation(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
-    let text = collapse_ws(line.trimmed());
+fn read_citation(text: &str, line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    let text = collapse_ws(text);
     if let Some((journal, rest)) = text.split_once(" ; ") {
         Record::set(&mut rec.container_title_short, journal);
         let parts = journal_parts(rest);
         rec.volume = parts.volume;
         rec.issue = parts.issue;
-        rec.page = parts.pages.map(|p| expand_medline_pages(&p));
+        rec.page = parts.pages.map(|p| single_page(&expand_medline_pages(&p)));
         rec.issued = parts.date.as_deref().and_then(Date::parse);
         if let Some(rest) = parts.rest {
             rec.push_extra("description", &rest);
@@ -463,6 +532,15 @@ fn read_citation(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagno
         let msg = format!("citation line not understood: {}", excerpt(line));
         diagnostics.push(Diagnostic::warning(line.offset, msg));
         rec.push_extra("source", &text);
+    }
+}
+
+/// IBECS prints an article number as a range from itself to itself (`102254-102254`):
+/// that is one page.
+fn single_page(pages: &str) -> String {
+    match pages.split_once('-') {
+        Some((first, last)) if !first.is_empty() && first == last => first.to_owned(),
+        _ => pages.to_owned(),
     }
 }
 
@@ -652,6 +730,25 @@ mod tests {
             assert_eq!(p.date.as_deref(), date, "{text}");
             assert_eq!(p.rest.as_deref(), rest, "{text}");
         }
+    }
+
+    #[test]
+    fn wrapped_citations_and_chrome() {
+        let page = "1.\nTitle.\nKredo, Tamara; Pienaar, Elizabeth D.\nCochrane Database Syst Rev ; (7): CD007331,\n2014 Jul 01.\nArticle in English | MEDLINE | ID: mdl-24980859\n\nSubject(s)\nHumans , Adult\nSimilaires\n« ‹ 1 2 › »\n";
+        let parsed = parse(page);
+        let rec = &parsed.records[0];
+        assert_eq!(rec.container_title_short.as_deref(), Some("Cochrane Database Syst Rev"));
+        assert_eq!(rec.page.as_deref(), Some("CD007331"));
+        assert_eq!(rec.author.len(), 2);
+        assert_eq!(rec.keyword, ["Humans", "Adult"]);
+        // An author line is never taken for the first half of a citation.
+        let page =
+            "1.\nTitle.\nRoe, Ann; Doe, Jo.\n2014.\nArticle in English | MEDLINE | ID: mdl-1\n";
+        let rec = &parse(page).records[0];
+        assert_eq!(rec.author.len(), 2);
+        assert_eq!(single_page("102254-102254"), "102254");
+        assert_eq!(single_page("e12-e13"), "e12-e13");
+        assert!(is_noise("Mostrar mais") && is_noise("« ‹ 1 2 3 › »") && !is_noise("12"));
     }
 
     #[test]
