@@ -421,7 +421,7 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
         Record::set(&mut rec.title, &title);
     }
     if let Some(line) = author_line {
-        for name in line.trim_end_matches('.').split(';') {
+        for name in strip_list_period(line).split(';') {
             let name = name.trim();
             if name.is_empty() {
                 continue;
@@ -437,6 +437,25 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
             rec.author.push(person);
         }
     }
+}
+
+/// The author line without the period that ends it. When the last name ends in an
+/// initial (`Park, J.`) and the other names write their initials with periods
+/// (`Kim, S. H`), that period is the initial's and stays.
+fn strip_list_period(line: &str) -> &str {
+    let Some(bare) = line.strip_suffix('.') else { return line };
+    let dotted_initial = |name: &str| {
+        name.split([' ', ',']).any(|w| {
+            let mut c = w.chars();
+            matches!((c.next(), c.next(), c.next()), (Some(l), Some('.'), None) if l.is_uppercase())
+        })
+    };
+    let (others, last) = bare.rsplit_once(';').unwrap_or(("", bare));
+    let last_is_initial = last
+        .rsplit([' ', ','])
+        .next()
+        .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase));
+    if last_is_initial && (dotted_initial(others) || dotted_initial(last)) { line } else { bare }
 }
 
 /// `Family, Given; Family, Given.`: every `;`-separated piece is a short inverted name.
@@ -746,6 +765,15 @@ mod tests {
             "1.\nTitle.\nRoe, Ann; Doe, Jo.\n2014.\nArticle in English | MEDLINE | ID: mdl-1\n";
         let rec = &parse(page).records[0];
         assert_eq!(rec.author.len(), 2);
+        assert_eq!(strip_list_period("Kim, S. H; Park, J."), "Kim, S. H; Park, J.");
+        assert_eq!(
+            strip_list_period("Drennan, Vari M; Grant, Robert L."),
+            "Drennan, Vari M; Grant, Robert L"
+        );
+        assert_eq!(
+            strip_list_period("Ham, Chris; Zollinger-Read, Paul."),
+            "Ham, Chris; Zollinger-Read, Paul"
+        );
         assert_eq!(single_page("102254-102254"), "102254");
         assert_eq!(single_page("e12-e13"), "e12-e13");
         assert!(is_noise("Mostrar mais") && is_noise("« ‹ 1 2 3 › »") && !is_noise("12"));

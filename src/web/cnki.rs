@@ -555,6 +555,13 @@ fn spaced_latin_names(line: &str) -> Option<Vec<&str>> {
     (!tokens.is_empty() && tokens.iter().all(name_like)).then_some(tokens)
 }
 
+/// One Chinese name alone on its line (`李晓明`, `上官婉清1`): two to four Han characters,
+/// maybe with affiliation numbers. Only trusted right under the title.
+fn single_name(line: &str) -> bool {
+    let name = line.trim().trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '*'));
+    (2..=4).contains(&name.chars().count()) && name.chars().all(is_han) && !BUTTONS.contains(&name)
+}
+
 /// A romanised Chinese name as CNKI's English pages print it: the family name in capitals
 /// (`ZHANG Wei`, `OUYANG Xiao Hong`); `None` when no word alone is in capitals.
 fn pinyin_person(name: &str) -> Option<Person> {
@@ -1047,13 +1054,23 @@ fn read_preamble(
         Record::set(&mut rec.title, title);
     }
     let title_zh = rec.title.as_deref().is_some_and(|t| t.chars().any(is_han));
+    // What the previous line was: the title (or English title), an author line, other.
+    let mut after_title = true;
+    let mut after_authors = false;
     for (offset, text) in rest {
+        let (was_title, was_authors) = (after_title, after_authors);
+        (after_title, after_authors) = (false, false);
         // A Chinese title is followed by its English title.
         if title_zh && rec.original_title.is_none() && !text.chars().any(is_han) {
             Record::set(&mut rec.original_title, text);
-        } else if authors.is_empty() && is_names(text) {
+            after_title = true;
+        } else if authors.is_empty() && (is_names(text) || was_title && single_name(text)) {
             push_authors(text, authors, false);
+            after_authors = true;
         } else if !authors.is_empty() && affiliation_entry(text).0.is_some() {
+            push_affiliations(&[text], affiliations);
+        } else if was_authors && affiliations.is_empty() {
+            // The institution line right under the authors (a thesis page: the university).
             push_affiliations(&[text], affiliations);
         } else {
             let msg = format!("line not placed: {}", excerpt(text));
@@ -1702,6 +1719,8 @@ mod tests {
         assert_eq!(p.family.as_deref(), Some("OUYANG"));
         assert!(pinyin_person("Skill Mix Res Grp").is_none());
         assert!(pinyin_person("WHO").is_none());
+        assert!(single_name("李晓明") && single_name("上官婉清1"));
+        assert!(!single_name("首都医科大学") && !single_name("手机阅读"));
     }
 
     #[test]
