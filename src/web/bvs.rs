@@ -58,7 +58,8 @@ pub fn matches(src: &str) -> bool {
     let mut id = false;
     for line in src.lines().take(2000) {
         number |= is_record_start(line);
-        id |= line.contains("| ID:") && id_line(line).is_some();
+        // `| ID:` with any kind of space (copies keep no-break spaces).
+        id |= line.contains("ID:") && line.contains('|') && id_line(line).is_some();
         if number && id {
             return true;
         }
@@ -68,7 +69,8 @@ pub fn matches(src: &str) -> bool {
 
 /// Lines that are page chrome in any interface language.
 fn is_noise(text: &str) -> bool {
-    let t = text.trim();
+    let collapsed = collapse_ws(text);
+    let t = collapsed.as_str();
     let lower = t.to_lowercase();
     const EXACT: &[&str] = &[
         "",
@@ -144,7 +146,7 @@ fn is_noise(text: &str) -> bool {
 
 /// Footer headings: after them, unknown lines are page chrome.
 fn is_footer(text: &str) -> bool {
-    let lower = text.trim().to_lowercase();
+    let lower = collapse_ws(text).to_lowercase();
     [
         "selection of citations",
         "selección de citas",
@@ -335,7 +337,9 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
 fn read_subjects(lines: &[&Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
     let mut first = true;
     for line in lines {
-        let text = line.trimmed();
+        // No-break spaces around the commas separate terms as well.
+        let text = collapse_ws(line.trimmed());
+        let text = text.as_str();
         if text.is_empty() {
             continue;
         }
@@ -375,7 +379,7 @@ fn citation_lines(before_id: &[&Line<'_>], end: usize) -> Option<(usize, usize, 
 /// `DOI: 10.…`; anything else is reported.
 fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
     let text = line.trimmed();
-    let lower = text.to_lowercase();
+    let lower = collapse_ws(text).to_lowercase();
     let value = text.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
     if lower.starts_with("responsible library")
         || lower.starts_with("biblioteca respons")
@@ -402,7 +406,9 @@ fn looks_like_citation(text: &str) -> bool {
 
 /// Title line(s) then an author line; either may be missing.
 fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
-    let texts: Vec<&str> = lines.iter().map(|l| l.trimmed()).filter(|t| !t.is_empty()).collect();
+    let texts: Vec<String> =
+        lines.iter().map(|l| collapse_ws(l.trimmed())).filter(|t| !t.is_empty()).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     // The page shows the title on one line and the authors on the next; a lone line is
     // the author line only when it reads as one (`Family, Given; Family, Given.`).
     let (title_lines, author_line) = match texts.split_last() {
@@ -494,7 +500,7 @@ fn read_id_line(text: &str, rec: &mut Record) {
             // `Informe | WHOLIS | ID: …`: a type without a language.
             rec.kind = kind;
         } else if !part.is_empty() {
-            databases.push(*part);
+            databases.push(collapse_ws(part));
         }
     }
     rec.push_extra("database", &databases.join(", "));

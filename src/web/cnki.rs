@@ -402,8 +402,8 @@ fn sections<'a>(all: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Section<'a>>) {
     for line in all {
         // Inside a related list only another label alone on its line ends the list.
         let in_related = matches!(out.last(), Some(s) if matches!(s.field, Field::Related(_)));
-        // An abstract paragraph may open with `Source: …`; English labels with an inline
-        // value do not interrupt an abstract.
+        // An abstract paragraph may open with `Source: …` or `Subject: …`: such English
+        // labels with an inline value do not interrupt an abstract (`Keywords: …` does).
         let in_abstract = matches!(out.last(), Some(s) if s.field == Field::Abstract);
         if let Some(pairs) = label_run(line.text).filter(|_| !in_related) {
             for (field, inline) in pairs {
@@ -412,7 +412,12 @@ fn sections<'a>(all: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Section<'a>>) {
             continue;
         }
         match label(line.text) {
-            Some((_, inline)) if in_abstract && !inline.is_empty() && line.trimmed().is_ascii() => {
+            Some((field, inline))
+                if in_abstract
+                    && !inline.is_empty()
+                    && opens_paragraph(field)
+                    && !line.text.chars().any(is_han) =>
+            {
                 if let Some(section) = out.last_mut() {
                     section.lines.push(*line);
                 }
@@ -484,6 +489,21 @@ fn is_badge_line(text: &str) -> bool {
         rest = rest.get(badge.len()..).unwrap_or("").to_owned();
     }
     true
+}
+
+/// Labels whose English word can open a paragraph of an abstract (`Source: interviews…`,
+/// `Subject: 40 patients…`, `Language: …`), rather than follow it.
+fn opens_paragraph(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Journal
+            | Field::Topic
+            | Field::Album
+            | Field::Language
+            | Field::DocType
+            | Field::Year
+            | Field::EventTitle
+    )
 }
 
 /// True for lines that carry nothing: a lone `|`, bullets, `共 36 条`, buttons, badges.
@@ -674,13 +694,19 @@ fn author_entry(entry: &str) -> (String, Vec<u32>) {
     let mut name = entry.trim().trim_end_matches(['*', '＊']).trim_end();
     let mut numbers = Vec::new();
     let numbers_in = |s: &str, out: &mut Vec<u32>| {
-        out.extend(s.split([',', '，', ' ', '、']).filter_map(|n| n.trim().parse::<u32>().ok()));
+        out.extend(
+            s.split(|c: char| matches!(c, ',' | '，' | '、') || c.is_whitespace())
+                .filter_map(|n| n.trim().parse::<u32>().ok()),
+        );
     };
     // Bracketed numbers at the end, possibly several groups: `[1 ][2 ]`.
     while let Some(inner) = name.strip_suffix(']') {
         let Some(open) = inner.rfind('[') else { break };
         let Some(group) = inner.get(open + 1..) else { break };
-        if !group.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '，' | ' ' | '、')) {
+        if !group
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, ',' | '，' | '、'))
+        {
             break;
         }
         let mut found = Vec::new();
@@ -1630,6 +1656,23 @@ mod tests {
         assert_eq!(author_entry("王小明1,2"), ("王小明".into(), vec![1, 2]));
         assert_eq!(author_entry("李华*"), ("李华".into(), vec![]));
         assert_eq!(author_entry("Bevan, G"), ("Bevan, G".into(), vec![]));
+        // Copies keep no-break spaces inside the brackets.
+        assert_eq!(
+            author_entry("Spooner, Sharon\u{a0}[2\u{a0},3\u{a0}]"),
+            ("Spooner, Sharon".into(), vec![2, 3])
+        );
+        assert_eq!(author_entry("ZHANG Wei1,2"), ("ZHANG Wei".into(), vec![1, 2]));
+    }
+
+    #[test]
+    fn english_abstract_ends_at_keywords() {
+        let page = "A title\nAuthors\nRoe, Ann\nAbstract\nBackground text.\nSource: interviews were analysed.\nKeywords: care; policy\nCLC\nR19\n";
+        let rec = &parse(page).records[0];
+        assert_eq!(
+            rec.abstract_text.as_deref(),
+            Some("Background text.\n\nSource: interviews were analysed.")
+        );
+        assert_eq!(rec.keyword, ["care", "policy"]);
     }
 
     #[test]
