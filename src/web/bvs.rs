@@ -210,6 +210,7 @@ fn kind_from_type(word: &str) -> Option<Kind> {
         "monograph" | "monography" | "monografía" | "monografia" | "monographie" | "book"
         | "libro" | "livro" => Kind::Book,
         "congress" | "congreso" | "congresso" | "conference" => Kind::PaperConference,
+        "chapter" | "capítulo" | "capitulo" | "chapitre" => Kind::Chapter,
         "preprint" => Kind::Article,
         "report" | "informe" | "relatório" | "rapport" => Kind::Report,
         "video" | "vídeo" => Kind::MotionPicture,
@@ -402,6 +403,36 @@ fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<D
 /// `São Paulo; s.n; 2021. 156 p.`: a `;` and a number after it.
 fn looks_like_citation(text: &str) -> bool {
     text.split_once(';').is_some_and(|(_, rest)| rest.contains(|c: char| c.is_ascii_digit()))
+        || in_book(text).is_some()
+}
+
+/// A LILACS chapter's source, `In. Editor. Book. Place, Publisher, 2018. p.45-60.`: the
+/// text after `In.` / `In:`, when it has a year.
+fn in_book(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("In.").or_else(|| text.strip_prefix("In:"))?.trim();
+    year_at(rest).map(|_| rest)
+}
+
+/// Reads a chapter's source: the pages (`p.45-60`) and the year; the rest (editors, book,
+/// place and publisher run together, not reliably told apart) is kept in `extra["source"]`.
+fn read_in_book(text: &str, rec: &mut Record) {
+    rec.kind = Kind::Chapter;
+    let mut source = text.trim_end_matches('.').trim();
+    if let Some((before, pages)) = source.rsplit_once("p.")
+        && pages.trim().starts_with(|c: char| c.is_ascii_alphanumeric())
+        && pages.trim().chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        rec.page = Some(expand_medline_pages(pages.trim()));
+        source = before.trim_end_matches([' ', '.', ',']);
+    }
+    if let Some(end) = source.rfind(|c: char| c.is_ascii_digit()).map(|i| i + 1)
+        && let Some(start) = end.checked_sub(4)
+        && let Some(year) = source.get(start..end)
+        && year_at(year) == Some(4)
+    {
+        rec.issued = Date::parse(year);
+    }
+    rec.push_extra("source", source);
 }
 
 /// Title line(s) then an author line; either may be missing.
@@ -499,7 +530,7 @@ fn read_id_line(text: &str, rec: &mut Record) {
         } else if let Some(kind) = kind_from_type(part).filter(|_| i == 0) {
             // `Informe | WHOLIS | ID: …`: a type without a language.
             rec.kind = kind;
-        } else if !part.is_empty() {
+        } else if !part.is_empty() && !is_noise(part) {
             databases.push(collapse_ws(part));
         }
     }
@@ -551,6 +582,8 @@ fn read_citation(text: &str, line: &Line<'_>, rec: &mut Record, diagnostics: &mu
         if let Some(rest) = parts.rest {
             rec.push_extra("description", &rest);
         }
+    } else if let Some(source) = in_book(&text) {
+        read_in_book(source, rec);
     } else if text.contains(';') {
         read_monograph(&text, rec);
     } else {
@@ -682,6 +715,12 @@ fn read_monograph(text: &str, rec: &mut Record) {
     {
         rec.number_of_pages = rest.get(..digits).map(str::to_owned);
         rest = after.trim_start();
+    } else if digits > 0
+        && let Some(after) = rest.get(digits..).and_then(|r| r.trim_start().strip_prefix("v."))
+    {
+        // `2 v.`: a work in two volumes.
+        rec.number_of_volumes = rest.get(..digits).map(str::to_owned);
+        rest = after.trim_start();
     }
     // `(Série A. Normas e Manuais Técnicos)`.
     if let Some(inner) = rest.strip_prefix('(')
@@ -781,6 +820,13 @@ mod tests {
             "Ham, Chris; Zollinger-Read, Paul"
         );
         assert_eq!(single_page("102254-102254"), "102254");
+        let mut rec = Record::default();
+        read_in_book("Silva, A. Saúde coletiva. São Paulo, Hucitec, 2006. p.531-62.", &mut rec);
+        assert_eq!(
+            (rec.kind, rec.page.as_deref(), rec.year()),
+            (Kind::Chapter, Some("531-562"), Some(2006))
+        );
+        assert_eq!(in_book("In: sem ano"), None);
         assert_eq!(single_page("e12-e13"), "e12-e13");
         assert!(is_noise("Mostrar mais") && is_noise("« ‹ 1 2 3 › »") && !is_noise("12"));
     }
