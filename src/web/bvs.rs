@@ -442,10 +442,11 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     // The page shows the title on one line and the authors on the next; a lone line is
     // the author line only when it reads as one (`Family, Given; Family, Given.`).
+    // A last line that starts in lower case continues a title that wrapped.
+    let continues = |t: &str| t.chars().next().is_some_and(char::is_lowercase);
     let (title_lines, author_line) = match texts.split_last() {
-        Some((last, rest)) if !rest.is_empty() || looks_like_author_list(last) => {
-            (rest, Some(*last))
-        }
+        Some((last, _)) if looks_like_author_list(last) => (&texts[..texts.len() - 1], Some(*last)),
+        Some((last, rest)) if !rest.is_empty() && !continues(last) => (rest, Some(*last)),
         _ => (texts.as_slice(), None),
     };
     if !title_lines.is_empty() {
@@ -819,6 +820,19 @@ mod tests {
             strip_list_period("Ham, Chris; Zollinger-Read, Paul."),
             "Ham, Chris; Zollinger-Read, Paul"
         );
+        // A title that wrapped is one title; an organisation under a title is its author.
+        let page = "1.\nWorkforce planning in the Americas: a\nreview of national policies.\nRev Panam Salud Publica ; 46: e1, 2022.\nArticle in English | LILACS | ID: biblio-1\n2.\nGlobal report\nWorld Health Organization.\nGeneva; WHO; 2020. 10 p.\nMonography in English | WHO IRIS | ID: who-1\n";
+        let parsed = parse(page);
+        let titles: Vec<_> = parsed.records.iter().map(|r| r.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [
+                Some("Workforce planning in the Americas: a review of national policies"),
+                Some("Global report")
+            ]
+        );
+        assert!(parsed.records[0].author.is_empty());
+        assert_eq!(parsed.records[1].author, [Person::literal("World Health Organization")]);
         assert_eq!(single_page("102254-102254"), "102254");
         let mut rec = Record::default();
         read_in_book("Silva, A. Saúde coletiva. São Paulo, Hucitec, 2006. p.531-62.", &mut rec);
