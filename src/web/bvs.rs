@@ -4,7 +4,8 @@
 //! - a record starts with its number alone on a line (`7.`); numbers may skip;
 //! - optional title and author lines (`Family, Given; Family, Given.`), then the citation
 //!   line `Journal Abbrev ; Vol(Issue): pages, date.` (or, for theses and books,
-//!   `Place; Publisher; 2021. 156 p.`);
+//!   `Place; Publisher; 2021. 156 p.`; for LILACS chapters `In. … p.45-60.`), which may wrap
+//!   onto a second line;
 //! - `Article in English | MEDLINE | ID: mdl-38127564` (type, language, databases, id);
 //! - `ABSTRACT` / `RESUMO` / `RESUMEN` and its paragraphs; `Subject(s)` and its terms
 //!   separated by ` , `.

@@ -1,11 +1,14 @@
 //! Reader for the CNKI-style field-labelled record page (Chinese labels: 作者, 机构, 摘要…).
 //!
 //! Reading happens in two stages:
-//! 1. [`sections`] cuts the lines into the preamble (before the first label) and labelled
+//! 1. `sections` cuts the lines into the preamble (before the first label) and labelled
 //!    sections: a label alone on a line (`作者`, `D O I`) owns the lines up to the next label;
-//!    `label:value` (`被引:3`, `页码：49 / 56`) carries its value inline.
-//! 2. [`parse`] maps the preamble (title, English title, journal header `中国卫生政策研究` /
-//!    `2021年14卷06期`) and each section onto a [`Record`] through `model` helpers; the
+//!    `label:value` (`被引:3`, `页码：49 / 56`, `【作者】 刘洋;`) carries its value inline;
+//!    a bar of short pairs (`下载：1234  页码：1967-1973  页数：7`) is one section per pair.
+//! 2. [`parse`] maps the preamble (journal header `中国卫生政策研究` / `2021年14卷06期` or
+//!    `中国全科医学. 2022,25(16)`; the title, found just above an author line when there is
+//!    one, so that navigation and index badges above it are left out; English title; author
+//!    and institution lines) and each section onto a [`Record`] through `model` helpers; the
 //!    相关论文 list becomes records of their own, marked with [`Record::related_to`].
 //!
 //! Language: the page does not state one (unless a `语种` label does), so it is inferred from
