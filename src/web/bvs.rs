@@ -334,10 +334,13 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
     rec
 }
 
-/// The `Subject(s)` section: one line of terms separated by ` , ` (a wrapped list goes on
-/// with lines of the same shape); a line of another shape after it is reported.
+/// The `Subject(s)` section: terms separated by ` , ` on one line (a wrapped list goes on
+/// with lines of the same shape, or after a line ending in a comma), or one term a line.
+/// A line of another shape after the list is reported, not taken for a term.
 fn read_subjects(lines: &[&Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
-    let mut first = true;
+    // `Some(true)`: a ` , ` list; `Some(false)`: one term a line.
+    let mut listed: Option<bool> = None;
+    let mut open = false;
     for line in lines {
         // No-break spaces around the commas separate terms as well.
         let text = collapse_ws(line.trimmed());
@@ -345,12 +348,19 @@ fn read_subjects(lines: &[&Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Di
         if text.is_empty() {
             continue;
         }
-        if !first && !text.contains(" , ") && !text.starts_with(',') {
+        let list = text.contains(" , ");
+        let fits = match listed {
+            None => true,
+            Some(true) => list || open || text.starts_with(','),
+            Some(false) => !list && text.chars().count() <= 100 && !text.ends_with('.'),
+        };
+        if !fits {
             let msg = format!("line after the subjects not placed: {}", excerpt(line));
             diagnostics.push(Diagnostic::warning(line.offset, msg));
             continue;
         }
-        first = false;
+        listed.get_or_insert(list);
+        open = text.ends_with(',');
         for term in text.split(" , ") {
             let term = collapse_ws(term.trim_matches([',', ' ']));
             if !term.is_empty() && !rec.keyword.contains(&term) {
@@ -807,6 +817,12 @@ mod tests {
         assert_eq!(rec.page.as_deref(), Some("CD007331"));
         assert_eq!(rec.author.len(), 2);
         assert_eq!(rec.keyword, ["Humans", "Adult"]);
+        // One term a line.
+        let page = "1.\nBMJ ; 1: 2, 2020.\nArticle in English | MEDLINE | ID: mdl-1\nSubject(s)\nHumans\nPrimary Health Care/organization & administration\n";
+        assert_eq!(
+            parse(page).records[0].keyword,
+            ["Humans", "Primary Health Care/organization & administration"]
+        );
         // An author line is never taken for the first half of a citation.
         let page =
             "1.\nTitle.\nRoe, Ann; Doe, Jo.\n2014.\nArticle in English | MEDLINE | ID: mdl-1\n";
