@@ -22,7 +22,6 @@ APT_PACKAGES=(
 )
 # One file per package that proves it is usable (kpsewhich for TeX files, PATH for programs).
 TEX_FILES=(plain.bst unsrt.bst plainnat.bst natbib.sty url.sty lmodern.sty biblatex.sty logreq.sty)
-PROGRAMS=(pdflatex bibtex biber pandoc ris2xml node npm python3)
 
 log() { printf '[install-clients] %s\n' "$*"; }
 
