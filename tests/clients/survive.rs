@@ -279,7 +279,11 @@ fn norm(s: &str, how: Strictness) -> String {
         .replace(['‘', '’', '‛', '“', '”', '„', '\'', '`'], "\"");
     let plain =
         if how.case_insensitive() { plain.replace(['{', '}'], "").to_lowercase() } else { plain };
-    plain.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    // `--ascii` writes a typographic ligature as its letters (`ﬁ` → `fi`): compare those
+    // compatibility-equal (NFKC) in ASCII BibTeX.
+    let plain: String =
+        if how == Strictness::BibAscii { plain.nfkc().collect() } else { plain.nfc().collect() };
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Page ranges with any dash as `-`, spaces dropped, lowercase.
