@@ -191,6 +191,8 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
                 out.push('\\');
                 out.push(c);
             }
+            // A literal `--` must not become an en dash: break the TeX ligature.
+            '-' if chars.peek() == Some(&'-') => out.push_str("-{}"),
             '\n' | '\r' | '\t' if out.ends_with(' ') => {}
             '\n' | '\r' | '\t' => out.push(' '),
             // A letter followed by a combining accent with no precomposed form (`x̣`).
@@ -268,12 +270,10 @@ fn escape_sequence(decomposed: &str, out: &mut String) -> bool {
             None => return false,
         }
     }
-    // Dotless i and j under an accent above, as TeX wants.
-    let mut inner = match base {
-        'i' if commands.iter().all(|c| !matches!(*c, "d" | "c" | "k" | "b")) => "\\i".to_owned(),
-        'j' => "\\j".to_owned(),
-        b => b.to_string(),
-    };
+    // The plain letter, not the dotless `\i`: biber decodes `{\'\i}` to a dotless i plus a
+    // combining accent, which pdflatex rejects (seen with biber 2.18); LaTeX since 2018
+    // places `\'i` correctly.
+    let mut inner = base.to_string();
     if let [cmd] = commands.as_slice() {
         // Letter accents take a braced argument (`{\\c{c}}`, `{\\v{\\i}}`), symbol accents
         // the letter itself (`{\\"o}`).
@@ -339,6 +339,10 @@ pub fn title(text: &str, protected: &[&str], ascii: bool, unmapped: &mut Vec<cha
                 if i == 0 { rest.chars().next().map_or(1, char::len_utf8) } else { i }
             });
         let (word, tail) = rest.split_at(word_len);
+        if word.starts_with('-') && out.ends_with('-') {
+            // A literal `--` must not become an en dash: break the TeX ligature.
+            out.push_str("{}");
+        }
         if needs_protection(word) {
             // Brace from the first letter to the last capital: `{GP}s`, `({NHS})`, `{iPhone}`.
             let first = word.find(char::is_alphabetic).unwrap_or(0);
@@ -544,16 +548,21 @@ mod tests {
         title(s, &[], false, &mut Vec::new())
     }
 
+    cases! { t:
+        title_double_hyphen: "Pre--post" => "Pre-{}-post";
+    }
+
     cases! { utf8:
         escape_specials: "A & B 50% $5 #1 a_b" => "A \\& B 50\\% \\$5 \\#1 a\\_b";
         escape_braces_and_backslash: "{x} \\y" => "{\\textbraceleft}x{\\textbraceright} {\\textbackslash}y";
         escape_tilde_caret: "~^" => "{\\textasciitilde}{\\textasciicircum}";
+        literal_double_hyphen: "a--b" => "a-{}-b";
         utf8_kept: "Müller – 欧阳" => "Müller – 欧阳";
     }
 
     cases! { ascii:
         ascii_umlaut: "Müller" => "M{\\\"u}ller";
-        ascii_acute_i: "Martí" => "Mart{\\'\\i}";
+        ascii_acute_i: "Martí" => "Mart{\\'i}";
         ascii_cedilla: "Françoise" => "Fran{\\c{c}}oise";
         ascii_caron: "Dvořák" => "Dvo{\\v{r}}{\\'a}k";
         ascii_ring_aa: "Ångström" => "{\\AA}ngstr{\\\"o}m";

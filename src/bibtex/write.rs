@@ -203,11 +203,19 @@ pub fn write_entry(
     if let Some(doi) = &rec.doi {
         e.raw("doi", url_tex(doi, bibtex));
     }
-    if !rec.isbn.is_empty() {
-        e.text("isbn", Some(&rec.isbn.join(", ")));
-    }
-    if !rec.issn.is_empty() {
-        e.text("issn", Some(&rec.issn.join(", ")));
+    // biber validates `isbn` and `issn` as one number each: BibLaTeX gets the first, the
+    // others go to `annotation`; BibTeX, which does not check, gets them all.
+    for (name, ids) in [("isbn", &rec.isbn), ("issn", &rec.issn)] {
+        match ids.split_first() {
+            Some((first, rest)) if !bibtex => {
+                e.text(name, Some(first));
+                for other in rest {
+                    extra(&mut e, name, other, bibtex);
+                }
+            }
+            Some(_) => e.text(name, Some(&ids.join(", "))),
+            None => {}
+        }
     }
     if let Some(u) = &rec.url {
         e.raw("url", url_tex(u, bibtex));

@@ -69,6 +69,8 @@ pub fn write_entry(
     w.opt("IS", &rec.issue);
     if let Some(page) = &rec.page {
         match split_pages(page) {
+            // `8-8` is page 8: the reader reads `SP 8` + `EP 8` back as `8`.
+            (first, Some(last)) if first == last => w.tag("SP", first),
             (first, Some(last)) if !page.contains([',', ';']) => {
                 w.tag("SP", first);
                 w.tag("EP", last);

@@ -4,7 +4,8 @@
 //! - a record starts with its number alone on a line (`7.`); numbers may skip;
 //! - optional title and author lines (`Family, Given; Family, Given.`), then the citation
 //!   line `Journal Abbrev ; Vol(Issue): pages, date.` (or, for theses and books,
-//!   `Place; Publisher; 2021. 156 p.`);
+//!   `Place; Publisher; 2021. 156 p.`; for LILACS chapters `In. … p.45-60.`), which may wrap
+//!   onto a second line;
 //! - `Article in English | MEDLINE | ID: mdl-38127564` (type, language, databases, id);
 //! - `ABSTRACT` / `RESUMO` / `RESUMEN` and its paragraphs; `Subject(s)` and its terms
 //!   separated by ` , `.
@@ -58,7 +59,8 @@ pub fn matches(src: &str) -> bool {
     let mut id = false;
     for line in src.lines().take(2000) {
         number |= is_record_start(line);
-        id |= line.contains("| ID:") && id_line(line).is_some();
+        // `| ID:` with any kind of space (copies keep no-break spaces).
+        id |= line.contains("ID:") && line.contains('|') && id_line(line).is_some();
         if number && id {
             return true;
         }
@@ -68,7 +70,8 @@ pub fn matches(src: &str) -> bool {
 
 /// Lines that are page chrome in any interface language.
 fn is_noise(text: &str) -> bool {
-    let t = text.trim();
+    let collapsed = collapse_ws(text);
+    let t = collapsed.as_str();
     let lower = t.to_lowercase();
     const EXACT: &[&str] = &[
         "",
@@ -91,8 +94,19 @@ fn is_noise(text: &str) -> bool {
         "imprimir",
         "send",
         "enviar",
+        "free full text",
         "similar",
         "similares",
+        "similaires",
+        "show more",
+        "show less",
+        "mostrar mais",
+        "mostrar menos",
+        "mostrar más",
+        "ver más",
+        "ver mais",
+        "afficher plus",
+        "afficher moins",
         "selection of citations",
         "selección de citas",
         "seleção de referências",
@@ -101,6 +115,7 @@ fn is_noise(text: &str) -> bool {
         "detalle de la búsqueda",
         "detalhe da pesquisa",
         "détail de la recherche",
+        "sélection de références",
     ];
     const PREFIXES: &[&str] = &[
         "your browser doesn",
@@ -118,6 +133,12 @@ fn is_noise(text: &str) -> bool {
     if EXACT.contains(&lower.as_str()) || PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
+    // Page navigation: `« ‹ 1 2 3 › »`.
+    if t.contains(['«', '‹', '›', '»'])
+        && t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "«‹›»…".contains(c))
+    {
+        return true;
+    }
     // `Results 1 - 20 de 26`, `Resultados 1 - 20 de 26`, `Résultats 1 - 20 de 26`.
     let mut words = lower.split_whitespace();
     matches!(words.next(), Some("results" | "resultados" | "résultats" | "resultats"))
@@ -126,12 +147,20 @@ fn is_noise(text: &str) -> bool {
 
 /// Footer headings: after them, unknown lines are page chrome.
 fn is_footer(text: &str) -> bool {
-    let lower = text.trim().to_lowercase();
-    ["selection of citations", "selección de citas", "seleção de referências", "search detail"]
-        .iter()
-        .any(|f| lower == *f)
+    let lower = collapse_ws(text).to_lowercase();
+    [
+        "selection of citations",
+        "selección de citas",
+        "seleção de referências",
+        "sélection de citations",
+        "sélection de références",
+        "search detail",
+    ]
+    .iter()
+    .any(|f| lower == *f)
         || lower.starts_with("detalle de la b")
         || lower.starts_with("detalhe da pesquisa")
+        || lower.starts_with("détail de la recherche")
 }
 
 /// Section headings inside a record.
@@ -179,10 +208,10 @@ fn kind_from_type(word: &str) -> Option<Kind> {
     Some(match first {
         "article" | "artículo" | "articulo" | "artigo" | "artículos" => Kind::ArticleJournal,
         "thesis" | "tesis" | "tese" | "thèse" | "dissertation" | "dissertação" => Kind::Thesis,
-        "monograph" | "monografía" | "monografia" | "monographie" | "book" | "libro" | "livro" => {
-            Kind::Book
-        }
+        "monograph" | "monography" | "monografía" | "monografia" | "monographie" | "book"
+        | "libro" | "livro" => Kind::Book,
         "congress" | "congreso" | "congresso" | "conference" => Kind::PaperConference,
+        "chapter" | "capítulo" | "capitulo" | "chapitre" => Kind::Chapter,
         "preprint" => Kind::Article,
         "report" | "informe" | "relatório" | "rapport" => Kind::Report,
         "video" | "vídeo" => Kind::MotionPicture,
@@ -244,14 +273,20 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
     let id_at = head.iter().position(|l| id_line(l.text).is_some());
     let before_id: Vec<&Line<'_>> = head[..id_at.unwrap_or(head.len())].iter().collect();
     // The citation is the line just above the id line, or the last citation-shaped line.
-    let citation_at = match id_at {
+    let citation_end = match id_at {
         Some(_) => before_id.len().checked_sub(1),
         None => before_id.iter().rposition(|l| looks_like_citation(l.trimmed())),
-    }
-    .filter(|&i| looks_like_citation(before_id[i].trimmed()));
-    if let Some(i) = citation_at {
-        read_citation(before_id[i], &mut rec, diagnostics);
-        read_title_authors(&before_id[..i], &mut rec);
+    };
+    // A citation may wrap onto a second line (`Journal ; 7: CD011865,` / `2018 07 20.`).
+    let citation = citation_end.and_then(|end| citation_lines(&before_id, end));
+    if let Some((start, end, ref text)) = citation {
+        read_citation(text, before_id[start], &mut rec, diagnostics);
+        read_title_authors(&before_id[..start], &mut rec);
+        if id_at.is_none() {
+            for line in before_id.get(end + 1..).unwrap_or(&[]) {
+                read_labelled_line(line, &mut rec, diagnostics);
+            }
+        }
     } else {
         read_title_authors(&before_id, &mut rec);
     }
@@ -260,53 +295,103 @@ fn read_record(body: &[Line<'_>], diagnostics: &mut Vec<Diagnostic>) -> Record {
         for line in &head[i + 1..] {
             read_labelled_line(line, &mut rec, diagnostics);
         }
-    } else if let Some(i) = citation_at {
-        for line in &before_id[i + 1..] {
-            read_labelled_line(line, &mut rec, diagnostics);
-        }
     }
 
-    let mut current: Option<(Heading, Vec<&str>)> = None;
-    let mut done: Vec<(Heading, Vec<&str>)> = Vec::new();
+    let mut current: Option<(Heading, Vec<&Line<'_>>)> = None;
+    let mut done: Vec<(Heading, Vec<&Line<'_>>)> = Vec::new();
     for line in sections {
         if let Some(h) = heading(line.text) {
             done.extend(current.take());
             current = Some((h, Vec::new()));
         } else if let Some((_, lines)) = current.as_mut() {
-            lines.push(line.trimmed());
+            lines.push(line);
         }
     }
     done.extend(current.take());
+    // LILACS shows the abstract in each language it has: the first is the abstract, the
+    // others (blank-line separated, like paragraphs) go to `extra["original-abstract"]`.
+    let mut other_abstracts = Vec::new();
     for (h, lines) in done {
         match h {
             Heading::Abstract => {
-                let text = lines.iter().map(|l| collapse_ws(l)).collect::<Vec<_>>().join("\n\n");
+                let texts: Vec<String> = lines
+                    .iter()
+                    .map(|l| collapse_ws(l.trimmed()))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let text = texts.join("\n\n");
                 if text.is_empty() {
                 } else if rec.abstract_text.is_none() {
                     rec.abstract_text = Some(text);
                 } else {
-                    // LILACS shows the abstract in each language it has.
-                    rec.push_extra("original-abstract", &text);
+                    other_abstracts.push(text);
                 }
             }
-            Heading::Subjects => {
-                for term in lines.iter().flat_map(|l| l.split(" , ")) {
-                    let term = collapse_ws(term);
-                    if !term.is_empty() && !rec.keyword.contains(&term) {
-                        rec.keyword.push(term);
-                    }
-                }
+            Heading::Subjects => read_subjects(&lines, &mut rec, diagnostics),
+        }
+    }
+    rec.push_extra("original-abstract", &other_abstracts.join("\n\n"));
+    rec
+}
+
+/// The `Subject(s)` section: terms separated by ` , ` on one line (a wrapped list goes on
+/// with lines of the same shape, or after a line ending in a comma), or one term a line.
+/// A line of another shape after the list is reported, not taken for a term.
+fn read_subjects(lines: &[&Line<'_>], rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    // `Some(true)`: a ` , ` list; `Some(false)`: one term a line.
+    let mut listed: Option<bool> = None;
+    let mut open = false;
+    for line in lines {
+        // No-break spaces around the commas separate terms as well.
+        let text = collapse_ws(line.trimmed());
+        let text = text.as_str();
+        if text.is_empty() {
+            continue;
+        }
+        let list = text.contains(" , ");
+        let fits = match listed {
+            None => true,
+            Some(true) => list || open || text.starts_with(','),
+            Some(false) => !list && text.chars().count() <= 100 && !text.ends_with('.'),
+        };
+        if !fits {
+            let msg = format!("line after the subjects not placed: {}", excerpt(line));
+            diagnostics.push(Diagnostic::warning(line.offset, msg));
+            continue;
+        }
+        listed.get_or_insert(list);
+        open = text.ends_with(',');
+        for term in text.split(" , ") {
+            let term = collapse_ws(term.trim_matches([',', ' ']));
+            if !term.is_empty() && !rec.keyword.contains(&term) {
+                rec.keyword.push(term);
             }
         }
     }
-    rec
+}
+
+/// The citation ending at `before_id[end]`: that line, or, when it does not read as a
+/// citation by itself, that line joined to the one before it when the break fell inside
+/// the citation (the line before ends in `;`, `,` or `:`, or holds the ` ; ` after the
+/// journal). Returns the first and last line index and the text.
+fn citation_lines(before_id: &[&Line<'_>], end: usize) -> Option<(usize, usize, String)> {
+    let last = before_id.get(end)?.trimmed();
+    if looks_like_citation(last) {
+        return Some((end, end, last.to_owned()));
+    }
+    let start = end.checked_sub(1)?;
+    let first = before_id.get(start)?.trimmed();
+    let broken = first.ends_with([';', ',', ':']) || first.contains(" ; ");
+    let joined = format!("{first} {last}");
+    (broken && !looks_like_author_list(last) && looks_like_citation(&joined))
+        .then_some((start, end, joined))
 }
 
 /// Lines after the id line and before the abstract: `Responsible library: BR1.1`,
 /// `DOI: 10.…`; anything else is reported.
 fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
     let text = line.trimmed();
-    let lower = text.to_lowercase();
+    let lower = collapse_ws(text).to_lowercase();
     let value = text.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
     if lower.starts_with("responsible library")
         || lower.starts_with("biblioteca respons")
@@ -329,17 +414,50 @@ fn read_labelled_line(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<D
 /// `São Paulo; s.n; 2021. 156 p.`: a `;` and a number after it.
 fn looks_like_citation(text: &str) -> bool {
     text.split_once(';').is_some_and(|(_, rest)| rest.contains(|c: char| c.is_ascii_digit()))
+        || in_book(text).is_some()
+}
+
+/// A LILACS chapter's source, `In. Editor. Book. Place, Publisher, 2018. p.45-60.`: the
+/// text after `In.` / `In:`, when it has a year.
+fn in_book(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("In.").or_else(|| text.strip_prefix("In:"))?.trim();
+    year_at(rest).map(|_| rest)
+}
+
+/// Reads a chapter's source: the pages (`p.45-60`) and the year; the rest (editors, book,
+/// place and publisher run together, not reliably told apart) is kept in `extra["source"]`.
+fn read_in_book(text: &str, rec: &mut Record) {
+    rec.kind = Kind::Chapter;
+    let mut source = text.trim_end_matches('.').trim();
+    if let Some((before, pages)) = source.rsplit_once("p.")
+        && pages.trim().starts_with(|c: char| c.is_ascii_alphanumeric())
+        && pages.trim().chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        rec.page = Some(expand_medline_pages(pages.trim()));
+        source = before.trim_end_matches([' ', '.', ',']);
+    }
+    if let Some(end) = source.rfind(|c: char| c.is_ascii_digit()).map(|i| i + 1)
+        && let Some(start) = end.checked_sub(4)
+        && let Some(year) = source.get(start..end)
+        && year_at(year) == Some(4)
+    {
+        rec.issued = Date::parse(year);
+    }
+    rec.push_extra("source", source);
 }
 
 /// Title line(s) then an author line; either may be missing.
 fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
-    let texts: Vec<&str> = lines.iter().map(|l| l.trimmed()).filter(|t| !t.is_empty()).collect();
+    let texts: Vec<String> =
+        lines.iter().map(|l| collapse_ws(l.trimmed())).filter(|t| !t.is_empty()).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     // The page shows the title on one line and the authors on the next; a lone line is
     // the author line only when it reads as one (`Family, Given; Family, Given.`).
+    // A last line that starts in lower case continues a title that wrapped.
+    let continues = |t: &str| t.chars().next().is_some_and(char::is_lowercase);
     let (title_lines, author_line) = match texts.split_last() {
-        Some((last, rest)) if !rest.is_empty() || looks_like_author_list(last) => {
-            (rest, Some(*last))
-        }
+        Some((last, _)) if looks_like_author_list(last) => (&texts[..texts.len() - 1], Some(*last)),
+        Some((last, rest)) if !rest.is_empty() && !continues(last) => (rest, Some(*last)),
         _ => (texts.as_slice(), None),
     };
     if !title_lines.is_empty() {
@@ -352,7 +470,7 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
         Record::set(&mut rec.title, &title);
     }
     if let Some(line) = author_line {
-        for name in line.trim_end_matches('.').split(';') {
+        for name in strip_list_period(line).split(';') {
             let name = name.trim();
             if name.is_empty() {
                 continue;
@@ -368,6 +486,25 @@ fn read_title_authors(lines: &[&Line<'_>], rec: &mut Record) {
             rec.author.push(person);
         }
     }
+}
+
+/// The author line without the period that ends it. When the last name ends in an
+/// initial (`Park, J.`) and the other names write their initials with periods
+/// (`Kim, S. H`), that period is the initial's and stays.
+fn strip_list_period(line: &str) -> &str {
+    let Some(bare) = line.strip_suffix('.') else { return line };
+    let dotted_initial = |name: &str| {
+        name.split([' ', ',']).any(|w| {
+            let mut c = w.chars();
+            matches!((c.next(), c.next(), c.next()), (Some(l), Some('.'), None) if l.is_uppercase())
+        })
+    };
+    let (others, last) = bare.rsplit_once(';').unwrap_or(("", bare));
+    let last_is_initial = last
+        .rsplit([' ', ','])
+        .next()
+        .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase));
+    if last_is_initial && (dotted_initial(others) || dotted_initial(last)) { line } else { bare }
 }
 
 /// `Family, Given; Family, Given.`: every `;`-separated piece is a short inverted name.
@@ -405,8 +542,8 @@ fn read_id_line(text: &str, rec: &mut Record) {
         } else if let Some(kind) = kind_from_type(part).filter(|_| i == 0) {
             // `Informe | WHOLIS | ID: …`: a type without a language.
             rec.kind = kind;
-        } else if !part.is_empty() {
-            databases.push(*part);
+        } else if !part.is_empty() && !is_noise(part) {
+            databases.push(collapse_ws(part));
         }
     }
     rec.push_extra("database", &databases.join(", "));
@@ -445,24 +582,35 @@ fn read_type_and_language(text: &str, rec: &mut Record) -> bool {
 
 /// The citation line: a journal (`Abbrev ; 45(Suppl 1): i54-i62, 2023 12 21.`) or a
 /// monograph or thesis (`São Paulo; s.n; 2021. 156 p.`).
-fn read_citation(line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
-    let text = collapse_ws(line.trimmed());
+fn read_citation(text: &str, line: &Line<'_>, rec: &mut Record, diagnostics: &mut Vec<Diagnostic>) {
+    let text = collapse_ws(text);
     if let Some((journal, rest)) = text.split_once(" ; ") {
         Record::set(&mut rec.container_title_short, journal);
         let parts = journal_parts(rest);
         rec.volume = parts.volume;
         rec.issue = parts.issue;
-        rec.page = parts.pages.map(|p| expand_medline_pages(&p));
+        rec.page = parts.pages.map(|p| single_page(&expand_medline_pages(&p)));
         rec.issued = parts.date.as_deref().and_then(Date::parse);
         if let Some(rest) = parts.rest {
             rec.push_extra("description", &rest);
         }
+    } else if let Some(source) = in_book(&text) {
+        read_in_book(source, rec);
     } else if text.contains(';') {
         read_monograph(&text, rec);
     } else {
         let msg = format!("citation line not understood: {}", excerpt(line));
         diagnostics.push(Diagnostic::warning(line.offset, msg));
         rec.push_extra("source", &text);
+    }
+}
+
+/// IBECS prints an article number as a range from itself to itself (`102254-102254`):
+/// that is one page.
+fn single_page(pages: &str) -> String {
+    match pages.split_once('-') {
+        Some((first, last)) if !first.is_empty() && first == last => first.to_owned(),
+        _ => pages.to_owned(),
     }
 }
 
@@ -579,6 +727,12 @@ fn read_monograph(text: &str, rec: &mut Record) {
     {
         rec.number_of_pages = rest.get(..digits).map(str::to_owned);
         rest = after.trim_start();
+    } else if digits > 0
+        && let Some(after) = rest.get(digits..).and_then(|r| r.trim_start().strip_prefix("v."))
+    {
+        // `2 v.`: a work in two volumes.
+        rec.number_of_volumes = rest.get(..digits).map(str::to_owned);
+        rest = after.trim_start();
     }
     // `(Série A. Normas e Manuais Técnicos)`.
     if let Some(inner) = rest.strip_prefix('(')
@@ -652,6 +806,60 @@ mod tests {
             assert_eq!(p.date.as_deref(), date, "{text}");
             assert_eq!(p.rest.as_deref(), rest, "{text}");
         }
+    }
+
+    #[test]
+    fn wrapped_citations_and_chrome() {
+        let page = "1.\nTitle.\nKredo, Tamara; Pienaar, Elizabeth D.\nCochrane Database Syst Rev ; (7): CD007331,\n2014 Jul 01.\nArticle in English | MEDLINE | ID: mdl-24980859\n\nSubject(s)\nHumans , Adult\nSimilaires\n« ‹ 1 2 › »\n";
+        let parsed = parse(page);
+        let rec = &parsed.records[0];
+        assert_eq!(rec.container_title_short.as_deref(), Some("Cochrane Database Syst Rev"));
+        assert_eq!(rec.page.as_deref(), Some("CD007331"));
+        assert_eq!(rec.author.len(), 2);
+        assert_eq!(rec.keyword, ["Humans", "Adult"]);
+        // One term a line.
+        let page = "1.\nBMJ ; 1: 2, 2020.\nArticle in English | MEDLINE | ID: mdl-1\nSubject(s)\nHumans\nPrimary Health Care/organization & administration\n";
+        assert_eq!(
+            parse(page).records[0].keyword,
+            ["Humans", "Primary Health Care/organization & administration"]
+        );
+        // An author line is never taken for the first half of a citation.
+        let page =
+            "1.\nTitle.\nRoe, Ann; Doe, Jo.\n2014.\nArticle in English | MEDLINE | ID: mdl-1\n";
+        let rec = &parse(page).records[0];
+        assert_eq!(rec.author.len(), 2);
+        assert_eq!(strip_list_period("Kim, S. H; Park, J."), "Kim, S. H; Park, J.");
+        assert_eq!(
+            strip_list_period("Drennan, Vari M; Grant, Robert L."),
+            "Drennan, Vari M; Grant, Robert L"
+        );
+        assert_eq!(
+            strip_list_period("Ham, Chris; Zollinger-Read, Paul."),
+            "Ham, Chris; Zollinger-Read, Paul"
+        );
+        // A title that wrapped is one title; an organisation under a title is its author.
+        let page = "1.\nWorkforce planning in the Americas: a\nreview of national policies.\nRev Panam Salud Publica ; 46: e1, 2022.\nArticle in English | LILACS | ID: biblio-1\n2.\nGlobal report\nWorld Health Organization.\nGeneva; WHO; 2020. 10 p.\nMonography in English | WHO IRIS | ID: who-1\n";
+        let parsed = parse(page);
+        let titles: Vec<_> = parsed.records.iter().map(|r| r.title.as_deref()).collect();
+        assert_eq!(
+            titles,
+            [
+                Some("Workforce planning in the Americas: a review of national policies"),
+                Some("Global report")
+            ]
+        );
+        assert!(parsed.records[0].author.is_empty());
+        assert_eq!(parsed.records[1].author, [Person::literal("World Health Organization")]);
+        assert_eq!(single_page("102254-102254"), "102254");
+        let mut rec = Record::default();
+        read_in_book("Silva, A. Saúde coletiva. São Paulo, Hucitec, 2006. p.531-62.", &mut rec);
+        assert_eq!(
+            (rec.kind, rec.page.as_deref(), rec.year()),
+            (Kind::Chapter, Some("531-562"), Some(2006))
+        );
+        assert_eq!(in_book("In: sem ano"), None);
+        assert_eq!(single_page("e12-e13"), "e12-e13");
+        assert!(is_noise("Mostrar mais") && is_noise("« ‹ 1 2 3 › »") && !is_noise("12"));
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Reader for the CNKI-style field-labelled record page (Chinese labels: 作者, 机构, 摘要…).
 //!
 //! Reading happens in two stages:
-//! 1. [`sections`] cuts the lines into the preamble (before the first label) and labelled
+//! 1. `sections` cuts the lines into the preamble (before the first label) and labelled
 //!    sections: a label alone on a line (`作者`, `D O I`) owns the lines up to the next label;
-//!    `label:value` (`被引:3`, `页码：49 / 56`) carries its value inline.
-//! 2. [`parse`] maps the preamble (title, English title, journal header `中国卫生政策研究` /
-//!    `2021年14卷06期`) and each section onto a [`Record`] through `model` helpers; the
+//!    `label:value` (`被引:3`, `页码：49 / 56`, `【作者】 刘洋;`) carries its value inline;
+//!    a bar of short pairs (`下载：1234  页码：1967-1973  页数：7`) is one section per pair.
+//! 2. [`parse`] maps the preamble (journal header `中国卫生政策研究` / `2021年14卷06期` or
+//!    `中国全科医学. 2022,25(16)`; the title, found just above an author line when there is
+//!    one, so that navigation and index badges above it are left out; English title; author
+//!    and institution lines) and each section onto a [`Record`] through `model` helpers; the
 //!    相关论文 list becomes records of their own, marked with [`Record::related_to`].
 //!
 //! Language: the page does not state one (unless a `语种` label does), so it is inferred from
@@ -15,9 +18,9 @@
 use nom::{
     IResult, Parser,
     bytes::complete::take_till1,
-    character::complete::{char, digit1},
+    character::complete::{char, digit1, space0},
     combinator::{opt, verify},
-    sequence::{preceded, terminated},
+    sequence::{delimited, preceded, terminated},
 };
 
 use super::labels::{Line, guess_language, lines};
@@ -178,11 +181,18 @@ const LABELS: &[(&str, Field)] = &[
     ("SubjectCode", Field::SubjectCode),
     ("Abstract", Field::Abstract),
     ("Pages", Field::Pages),
+    ("Page", Field::Pages),
     ("PageCount", Field::PageCount),
     ("NumberofPages", Field::PageCount),
     ("TimesCited", Field::TimesCited),
     ("Cited", Field::TimesCited),
     ("Downloads", Field::Downloads),
+    ("Download", Field::Downloads),
+    ("Series", Field::Album),
+    ("Subject", Field::Topic),
+    ("OnlinePublicationDate", Field::OnlineDate),
+    ("Size", Field::Noise),
+    ("Favorites", Field::Noise),
     ("Journal", Field::Journal),
     ("Source", Field::Journal),
     ("Year", Field::Year),
@@ -204,6 +214,9 @@ const LABELS: &[(&str, Field)] = &[
     ("在线公开时间", Field::OnlineDate),
     ("发布时间", Field::OnlineDate),
     ("大小", Field::Noise),
+    ("网络出版时间", Field::OnlineDate),
+    // A snippet of the full text, not the abstract.
+    ("正文快照", Field::Noise),
     ("引用", Field::Noise),
     ("收藏", Field::Noise),
     ("分享", Field::Noise),
@@ -262,6 +275,14 @@ const ENGLISH_KEY_MARKERS: &[&str] =
 /// (`被引:3`, `页码：49 / 56`); spaces inside the label are ignored.
 fn label(line: &str) -> Option<(Field, &str)> {
     let line = line.trim();
+    // `【作者】 刘洋; 上官婉清;`: the label in lenticular brackets, the value after them.
+    if let Some(inner) = line.strip_prefix('【')
+        && let Some((name, value)) = inner.split_once('】')
+    {
+        let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let value = value.trim().trim_start_matches([':', '：']).trim();
+        return LABELS.iter().find(|(l, _)| key.eq_ignore_ascii_case(l)).map(|&(_, f)| (f, value));
+    }
     let (name, value) = match line.find([':', '：']) {
         Some(i) => {
             let name = line.get(..i)?;
@@ -290,7 +311,10 @@ pub fn matches(src: &str) -> bool {
     let mut english: Vec<&str> = Vec::new();
     for line in src.lines().take(400) {
         let line = line.trim();
-        let name = line.split([':', '：']).next().unwrap_or(line);
+        let name = match line.strip_prefix('【').and_then(|l| l.split_once('】')) {
+            Some((name, _)) => name,
+            None => line.split([':', '：']).next().unwrap_or(line),
+        };
         if name.chars().count() > 20 {
             continue;
         }
@@ -312,6 +336,38 @@ pub fn matches(src: &str) -> bool {
         }
     }
     false
+}
+
+/// A line holding several short `label：value` pairs (`下载：1234  页码：1967-1973  页数：7`,
+/// `Download: 356  Page: 10-16`): each pair, or `None` when the line is not shaped so.
+///
+/// A pair starts at a word that is a one-word label followed by its colon; values must be
+/// short, so that prose with a colon in it is never cut up.
+fn label_run(line: &str) -> Option<Vec<(Field, &str)>> {
+    let line = line.trim();
+    let mut starts = Vec::new();
+    let mut prev_space = true;
+    for (i, c) in line.char_indices() {
+        let space = c.is_whitespace();
+        if prev_space && !space {
+            let word = line.get(i..)?.split(char::is_whitespace).next().unwrap_or("");
+            let is_label = word.find([':', '：']).is_some_and(|colon| {
+                colon > 0 && word.get(..colon).is_some_and(|name| label(name).is_some())
+            });
+            if is_label {
+                starts.push(i);
+            }
+        }
+        prev_space = space;
+    }
+    if starts.len() < 2 || starts.first() != Some(&0) {
+        return None;
+    }
+    starts.push(line.len());
+    let pairs: Vec<(Field, &str)> =
+        starts.windows(2).filter_map(|w| line.get(w[0]..w[1])).filter_map(label).collect();
+    let short = pairs.iter().all(|(_, v)| v.chars().count() <= 40);
+    (pairs.len() + 1 == starts.len() && short).then_some(pairs)
 }
 
 /// A labelled section: its label, the label line, the value given inline, and the lines up
@@ -349,11 +405,22 @@ fn sections<'a>(all: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Section<'a>>) {
     for line in all {
         // Inside a related list only another label alone on its line ends the list.
         let in_related = matches!(out.last(), Some(s) if matches!(s.field, Field::Related(_)));
-        // An abstract paragraph may open with `Source: …`; English labels with an inline
-        // value do not interrupt an abstract.
+        // An abstract paragraph may open with `Source: …` or `Subject: …`: such English
+        // labels with an inline value do not interrupt an abstract (`Keywords: …` does).
         let in_abstract = matches!(out.last(), Some(s) if s.field == Field::Abstract);
+        if let Some(pairs) = label_run(line.text).filter(|_| !in_related) {
+            for (field, inline) in pairs {
+                out.push(Section { field, at: line.offset, inline, lines: Vec::new() });
+            }
+            continue;
+        }
         match label(line.text) {
-            Some((_, inline)) if in_abstract && !inline.is_empty() && line.trimmed().is_ascii() => {
+            Some((field, inline))
+                if in_abstract
+                    && !inline.is_empty()
+                    && opens_paragraph(field)
+                    && !line.text.chars().any(is_han) =>
+            {
                 if let Some(section) = out.last_mut() {
                     section.lines.push(*line);
                 }
@@ -370,10 +437,84 @@ fn sections<'a>(all: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Section<'a>>) {
     (preamble, out)
 }
 
-/// True for lines that carry nothing: a lone `|`, bullets, `共 36 条`.
+/// Buttons and links of the site's pages, in both interfaces.
+const BUTTONS: &[&str] = &[
+    "首页",
+    "学术期刊",
+    "网络首发",
+    "手机阅读",
+    "CAJ下载",
+    "PDF下载",
+    "HTML阅读",
+    "AI辅助阅读",
+    "在线阅读",
+    "展开更多",
+    "更多",
+    "收起",
+    "记笔记",
+    "中国知网",
+    "Online First",
+    "Show more",
+    "Read online",
+    "Mobile reading",
+];
+
+/// Index badges shown next to a journal's name (`北大核心 CSCD`, glued or spaced).
+const BADGES: &[&str] = &[
+    "北大核心",
+    "CSCD",
+    "CSSCI",
+    "AMI",
+    "SCI",
+    "EI",
+    "CA",
+    "JST",
+    "Scopus",
+    "统计源期刊",
+    "科技核心",
+    "WJCI",
+    "中文核心期刊",
+    "CSTPCD",
+];
+
+/// True for a line made only of index badges.
+fn is_badge_line(text: &str) -> bool {
+    let mut rest: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        // Longest badge first, so that `CSCD` is not read as `CS…`.
+        let Some(badge) = BADGES.iter().filter(|b| rest.starts_with(**b)).max_by_key(|b| b.len())
+        else {
+            return false;
+        };
+        rest = rest.get(badge.len()..).unwrap_or("").to_owned();
+    }
+    true
+}
+
+/// Labels whose English word can open a paragraph of an abstract (`Source: interviews…`,
+/// `Subject: 40 patients…`, `Language: …`), rather than follow it.
+fn opens_paragraph(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Journal
+            | Field::Topic
+            | Field::Album
+            | Field::Language
+            | Field::DocType
+            | Field::Year
+            | Field::EventTitle
+    )
+}
+
+/// True for lines that carry nothing: a lone `|`, bullets, `共 36 条`, buttons, badges.
 fn is_noise(text: &str) -> bool {
     let t = text.trim();
     t.is_empty()
+        || BUTTONS.contains(&t)
+        || is_badge_line(t)
         || t.chars().all(|c| matches!(c, '|' | '•' | '·' | '-' | '—' | '/'))
         || (t.starts_with('共') && t.ends_with('条'))
         || t.strip_prefix("Total").is_some_and(|n| {
@@ -395,6 +536,70 @@ fn space_separated_names(line: &str) -> Option<Vec<&str>> {
         (2..=4).contains(&n) && name.chars().all(is_han)
     };
     (tokens.len() >= 2 && tokens.iter().all(name_like)).then_some(tokens)
+}
+
+/// `ZHANG Wei1  OUYANG Hong2  LI Xiaoming1,2`: romanised names on one line (the English
+/// interface), separated by runs of spaces, each ending in its affiliation numbers (which
+/// tell the line from a title); `None` when the line is not shaped so.
+fn spaced_latin_names(line: &str) -> Option<Vec<&str>> {
+    if line.contains([';', '；', '[']) || line.chars().any(is_han) {
+        return None;
+    }
+    let mut tokens = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_space = false;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let space = c.is_whitespace();
+        // A run of two or more spaces (no-break spaces too) ends a name.
+        let next_space = chars.get(k + 1).is_some_and(|(_, n)| n.is_whitespace());
+        if space && (prev_space || next_space) {
+            if let Some(s) = start.take() {
+                tokens.push(line.get(s..i)?);
+            }
+        } else if start.is_none() && !space {
+            start = Some(i);
+        }
+        prev_space = space;
+    }
+    if let Some(s) = start {
+        tokens.push(line.get(s..)?);
+    }
+    let name_like = |t: &&str| {
+        let name = t.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '*'));
+        let words: Vec<&str> = name.split_whitespace().collect();
+        name.len() < t.len()
+            && (2..=4).contains(&words.len())
+            && words.iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.'))
+            })
+    };
+    (!tokens.is_empty() && tokens.iter().all(name_like)).then_some(tokens)
+}
+
+/// One Chinese name alone on its line (`李晓明`, `上官婉清1`): two to four Han characters,
+/// maybe with affiliation numbers. Only trusted right under the title.
+fn single_name(line: &str) -> bool {
+    let name = line.trim().trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '*'));
+    (2..=4).contains(&name.chars().count()) && name.chars().all(is_han) && !BUTTONS.contains(&name)
+}
+
+/// A romanised Chinese name as CNKI's English pages print it: the family name in capitals
+/// (`ZHANG Wei`, `OUYANG Xiao Hong`); `None` when no word alone is in capitals.
+fn pinyin_person(name: &str) -> Option<Person> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let caps = |w: &str| w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c == '-');
+    let (family, given) = match words.as_slice() {
+        [first, rest @ ..] if caps(first) && !rest.is_empty() && !rest.iter().all(|w| caps(w)) => {
+            (*first, rest.join(" "))
+        }
+        [rest @ .., last] if caps(last) && !rest.is_empty() && !rest.iter().all(|w| caps(w)) => {
+            (*last, rest.join(" "))
+        }
+        _ => return None,
+    };
+    Some(Person::from_parts(family, &given))
 }
 
 /// `1.北京大学公共卫生学院 2.清华大学医院管理研究院`: several numbered affiliations on one
@@ -428,8 +633,23 @@ fn issue_line(s: &str) -> IResult<&str, IssueParts<'_>> {
     verify((year, opt(volume), opt(issue)), |(_, v, i)| v.is_some() || i.is_some()).parse(s)
 }
 
-/// A journal header `中国卫生政策研究 2021年14卷06期` or a bare `2021年14卷06期`: the text
-/// before the issue part, and the issue part.
+/// `2022,25(16)`, `2022 ,25 (16)`, `2021(06)`: year, volume, issue as the kcms pages print
+/// them after the journal's name.
+fn comma_issue_line(s: &str) -> IResult<&str, IssueParts<'_>> {
+    let year = verify(digit1, |y: &str| y.len() == 4);
+    let volume = preceded((char(','), space0), take_till1(|c: char| c == '(' || c.is_whitespace()));
+    let issue = delimited(char('('), take_till1(|c| c == ')'), char(')'));
+    let (rest, (year, _, volume, _, issue)) =
+        (year, space0, opt(volume), space0, opt(issue)).parse(s)?;
+    if volume.is_none() && issue.is_none() {
+        return Err(nom::Err::Error(nom::error::Error::new(s, nom::error::ErrorKind::Verify)));
+    }
+    Ok((rest, (year, volume, issue)))
+}
+
+/// A journal header `中国卫生政策研究 2021年14卷06期`, `中国全科医学. 2022,25(16)`,
+/// `《中国卫生政策研究》2021年06期` or a bare `2021年14卷06期`: the journal's name (maybe
+/// empty), and the issue part.
 fn journal_header(s: &str) -> Option<(&str, IssueParts<'_>)> {
     let s = s.trim();
     for (i, c) in s.char_indices() {
@@ -439,10 +659,20 @@ fn journal_header(s: &str) -> Option<(&str, IssueParts<'_>)> {
             continue;
         }
         let rest = s.get(i..)?;
-        if let Ok((tail, parts)) = issue_line(rest)
+        let before = s.get(..i)?.trim();
+        // `Journal. 2022,25(16)`: only after a name that ends in a period (or none), so
+        // that a title ending in `2019(3)` is not taken for a header.
+        let comma_form = || {
+            comma_issue_line(rest)
+                .ok()
+                .filter(|_| before.is_empty() || before.ends_with(['.', '．', '》', ',', '，']))
+        };
+        if let Some((tail, parts)) = issue_line(rest).ok().or_else(comma_form)
             && tail.trim().is_empty()
         {
-            return Some((s.get(..i)?.trim(), parts));
+            let journal = before.trim_end_matches(['.', '．', ',', '，']).trim();
+            let journal = journal.trim_start_matches('《').trim_end_matches('》').trim();
+            return Some((journal, parts));
         }
     }
     None
@@ -467,13 +697,19 @@ fn author_entry(entry: &str) -> (String, Vec<u32>) {
     let mut name = entry.trim().trim_end_matches(['*', '＊']).trim_end();
     let mut numbers = Vec::new();
     let numbers_in = |s: &str, out: &mut Vec<u32>| {
-        out.extend(s.split([',', '，', ' ', '、']).filter_map(|n| n.trim().parse::<u32>().ok()));
+        out.extend(
+            s.split(|c: char| matches!(c, ',' | '，' | '、') || c.is_whitespace())
+                .filter_map(|n| n.trim().parse::<u32>().ok()),
+        );
     };
     // Bracketed numbers at the end, possibly several groups: `[1 ][2 ]`.
     while let Some(inner) = name.strip_suffix(']') {
         let Some(open) = inner.rfind('[') else { break };
         let Some(group) = inner.get(open + 1..) else { break };
-        if !group.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '，' | ' ' | '、')) {
+        if !group
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, ',' | '，' | '、'))
+        {
             break;
         }
         let mut found = Vec::new();
@@ -482,8 +718,8 @@ fn author_entry(entry: &str) -> (String, Vec<u32>) {
         numbers = found;
         name = inner.get(..open).unwrap_or("").trim_end().trim_end_matches(['*', '＊']);
     }
-    // Superscripts that lost their formatting on a Chinese name: `王小明1,2`.
-    if numbers.is_empty() && name.chars().any(is_han) {
+    // Superscripts that lost their formatting: `王小明1,2`, `ZHANG Wei1,2`.
+    if numbers.is_empty() && name.chars().any(|c| is_han(c) || c.is_alphabetic()) {
         let digits_from =
             name.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ',' | '，'));
         if digits_from.len() < name.len() {
@@ -583,8 +819,11 @@ pub fn parse(src: &str) -> Parsed {
             Field::TimesCited => rec.push_extra("times-cited", &value),
             Field::Downloads => rec.push_extra("downloads", &value),
             Field::Authors => {
-                for (_, line) in section.values() {
-                    push_authors(line, &mut authors);
+                let values = section.values();
+                let inverted =
+                    values.iter().any(|(_, v)| v.contains(',') && !v.chars().any(is_han));
+                for (_, line) in values {
+                    push_authors(line, &mut authors, inverted);
                 }
             }
             Field::Affiliations => {
@@ -622,7 +861,11 @@ pub fn parse(src: &str) -> Parsed {
                 }
             }
             Field::Pages => {
-                if !value.is_empty() {
+                // `Page: 10-16  Pages: 7`: a bare number after the range is the page count.
+                let count = rec.page.is_some() && value.bytes().all(|b| b.is_ascii_digit());
+                if count && rec.number_of_pages.is_none() {
+                    Record::set(&mut rec.number_of_pages, &value);
+                } else if !value.is_empty() {
                     rec.page = Some(normalize_pages(&value));
                 }
             }
@@ -635,8 +878,8 @@ pub fn parse(src: &str) -> Parsed {
             }
             Field::Volume => rec.volume = clean_number(&value).or(rec.volume.take()),
             Field::Issue => rec.issue = clean_number(&value).or(rec.issue.take()),
-            Field::Date => rec.issued = Date::parse(&value).or(rec.issued.take()),
-            Field::OnlineDate => rec.available_date = Date::parse(&value),
+            Field::Date => rec.issued = date_value(&value).or(rec.issued.take()),
+            Field::OnlineDate => rec.available_date = date_value(&value),
             Field::DocType => match kind_from_type(&value) {
                 Some(kind) => explicit_kind = Some(kind),
                 None => rec.push_extra("type", &value),
@@ -664,7 +907,7 @@ pub fn parse(src: &str) -> Parsed {
                 Record::set(&mut rec.event_title, &value);
                 event = true;
             }
-            Field::EventDate => rec.event_date = Date::parse(&value),
+            Field::EventDate => rec.event_date = date_value(&value),
             Field::EventPlace => Record::set(&mut rec.event_place, &value),
             Field::Organizer => rec.push_extra("organizer", &value),
             Field::Proceedings => {
@@ -679,8 +922,13 @@ pub fn parse(src: &str) -> Parsed {
         }
         // Single-value labels own no further lines; anything more is unplaced.
         if is_single_value(section.field) {
-            // A button label (`引用`) owns none at all.
-            let owned = usize::from(section.field != Field::Noise);
+            // A button label (`引用`) owns no line; a label of no bibliographic value
+            // (`大小：1465K`, `正文快照：…`) owns its inline value.
+            let owned = if section.field == Field::Noise {
+                usize::from(!section.inline.is_empty())
+            } else {
+                1
+            };
             for (offset, text) in section.values().iter().skip(owned) {
                 let msg = format!("line not placed: {}", excerpt(text));
                 diagnostics.push(Diagnostic::warning(*offset, msg));
@@ -704,6 +952,17 @@ pub fn parse(src: &str) -> Parsed {
         records.extend(read_related(section, relation, &page_title, &mut diagnostics));
     }
     Parsed { records, diagnostics }
+}
+
+/// A date value, read without a time of day or a note after it (`2022-02-15 10:33:21`,
+/// `2022-02-15（网络首发）`).
+fn date_value(value: &str) -> Option<Date> {
+    let whole = Date::parse(value);
+    if whole.as_ref().is_some_and(Date::has_parts) {
+        return whole;
+    }
+    let day = value.split(|c: char| c.is_whitespace() || matches!(c, '(' | '（')).next()?;
+    Date::parse(day).filter(Date::has_parts).or(whole)
 }
 
 /// Labels whose value is one line; further lines in their section are not theirs.
@@ -732,12 +991,22 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Authors, Chinese or `Family, Given`, with their affiliation numbers; one per line, or
-/// several on a line separated by `;` or (Chinese names) by spaces.
-fn push_authors(line: &str, authors: &mut Vec<(Person, Vec<u32>)>) {
-    let entries = space_separated_names(line).unwrap_or_else(|| line.split([';', '；']).collect());
+/// several on a line separated by `;` or by spaces (Chinese names, romanised names with
+/// their numbers). `inverted`: the list writes persons `Family, Given`, so a Latin name
+/// without a comma is a group (`Skill Mix Res Grp`), unless it is a romanised Chinese name
+/// with its family name in capitals.
+fn push_authors(line: &str, authors: &mut Vec<(Person, Vec<u32>)>, inverted: bool) {
+    let entries = space_separated_names(line)
+        .or_else(|| spaced_latin_names(line))
+        .unwrap_or_else(|| line.split([';', '；']).collect());
     for entry in entries.into_iter().filter(|e| !e.trim().is_empty()) {
         let (name, numbers) = author_entry(entry);
-        let person = Person::parse(&name);
+        let latin = !name.contains(',') && !name.chars().any(is_han);
+        let person = match pinyin_person(&name).filter(|_| latin) {
+            Some(person) => person,
+            None if latin && inverted => Person::literal(&name),
+            None => Person::parse(&name),
+        };
         if !person.is_empty() {
             authors.push((person, numbers));
         }
@@ -771,6 +1040,8 @@ fn read_preamble(
         preamble.iter().filter(|l| !is_noise(l.text)).map(|l| (l.offset, l.trimmed())).collect();
     // The journal header: `中国卫生政策研究` then `2021年14卷06期` (or both on one line).
     let header = rest.iter().enumerate().find_map(|(i, (_, t))| Some((i, journal_header(t)?)));
+    // Where the lines after the journal header start.
+    let mut after_header = 0;
     if let Some((i, (journal, (year, volume, issue)))) = header {
         rec.issued = Date::parse(year);
         rec.volume = volume.and_then(clean_number);
@@ -778,25 +1049,57 @@ fn read_preamble(
         if !journal.is_empty() {
             Record::set(&mut rec.container_title, journal);
             rest.remove(i);
+            after_header = i;
         } else if i > 0 {
             Record::set(&mut rec.container_title, rest[i - 1].1);
             rest.drain(i - 1..=i);
+            after_header = i - 1;
         } else {
             rest.remove(i);
         }
     }
-    let mut rest = rest.into_iter();
+    // The title: the line just above an author line (`欧阳志远1 司马晓东2`, or above the
+    // English title there), else the first line after the journal header. Lines above it
+    // are the site's chrome (navigation, index badges).
+    let is_names = |t: &str| space_separated_names(t).is_some() || spaced_latin_names(t).is_some();
+    let title_at = match rest.iter().position(|(_, t)| is_names(t)) {
+        Some(a)
+            if a >= 2
+                && !rest[a - 1].1.chars().any(is_han)
+                && rest[a - 2].1.chars().any(is_han) =>
+        {
+            a - 2
+        }
+        Some(a) if a >= 1 => a - 1,
+        _ => after_header.min(rest.len()),
+    };
+    let (chrome, rest) = rest.split_at(title_at);
+    for (offset, text) in chrome {
+        let msg = format!("line above the title not placed: {}", excerpt(text));
+        diagnostics.push(Diagnostic::warning(*offset, msg));
+    }
+    let mut rest = rest.iter().copied();
     if let Some((_, title)) = rest.next() {
         Record::set(&mut rec.title, title);
     }
     let title_zh = rec.title.as_deref().is_some_and(|t| t.chars().any(is_han));
+    // What the previous line was: the title (or English title), an author line, other.
+    let mut after_title = true;
+    let mut after_authors = false;
     for (offset, text) in rest {
+        let (was_title, was_authors) = (after_title, after_authors);
+        (after_title, after_authors) = (false, false);
         // A Chinese title is followed by its English title.
         if title_zh && rec.original_title.is_none() && !text.chars().any(is_han) {
             Record::set(&mut rec.original_title, text);
-        } else if authors.is_empty() && space_separated_names(text).is_some() {
-            push_authors(text, authors);
+            after_title = true;
+        } else if authors.is_empty() && (is_names(text) || was_title && single_name(text)) {
+            push_authors(text, authors, false);
+            after_authors = true;
         } else if !authors.is_empty() && affiliation_entry(text).0.is_some() {
+            push_affiliations(&[text], affiliations);
+        } else if was_authors && affiliations.is_empty() {
+            // The institution line right under the authors (a thesis page: the university).
             push_affiliations(&[text], affiliations);
         } else {
             let msg = format!("line not placed: {}", excerpt(text));
@@ -1356,6 +1659,23 @@ mod tests {
         assert_eq!(author_entry("王小明1,2"), ("王小明".into(), vec![1, 2]));
         assert_eq!(author_entry("李华*"), ("李华".into(), vec![]));
         assert_eq!(author_entry("Bevan, G"), ("Bevan, G".into(), vec![]));
+        // Copies keep no-break spaces inside the brackets.
+        assert_eq!(
+            author_entry("Spooner, Sharon\u{a0}[2\u{a0},3\u{a0}]"),
+            ("Spooner, Sharon".into(), vec![2, 3])
+        );
+        assert_eq!(author_entry("ZHANG Wei1,2"), ("ZHANG Wei".into(), vec![1, 2]));
+    }
+
+    #[test]
+    fn english_abstract_ends_at_keywords() {
+        let page = "A title\nAuthors\nRoe, Ann\nAbstract\nBackground text.\nSource: interviews were analysed.\nKeywords: care; policy\nCLC\nR19\n";
+        let rec = &parse(page).records[0];
+        assert_eq!(
+            rec.abstract_text.as_deref(),
+            Some("Background text.\n\nSource: interviews were analysed.")
+        );
+        assert_eq!(rec.keyword, ["care", "policy"]);
     }
 
     #[test]
@@ -1393,6 +1713,60 @@ mod tests {
         );
         assert_eq!(journal_header("2021年"), None);
         assert_eq!(journal_header("成立于2021年的机构"), None);
+        assert_eq!(
+            journal_header("中国全科医学. 2022,25(16)"),
+            Some(("中国全科医学", ("2022", Some("25"), Some("16"))))
+        );
+        assert_eq!(
+            journal_header("Chinese Journal of Health Policy . 2021 ,14 (06)"),
+            Some(("Chinese Journal of Health Policy", ("2021", Some("14"), Some("06"))))
+        );
+        assert_eq!(
+            journal_header("《中国卫生政策研究》2021年06期"),
+            Some(("中国卫生政策研究", ("2021", None, Some("06"))))
+        );
+        // A title that ends in a year and a number is not a header.
+        assert_eq!(journal_header("Outcomes of the reform 2019(3)"), None);
+    }
+
+    #[test]
+    fn page_bars_and_bracket_labels() {
+        let run = label_run("下载：1234  页码：1967-1973  页数：7  大小：1465K").unwrap();
+        let fields: Vec<Field> = run.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, [Field::Downloads, Field::Pages, Field::PageCount, Field::Noise]);
+        assert_eq!(run[1].1, "1967-1973");
+        assert_eq!(
+            label_run("Download:\u{a0}356\u{a0}\u{a0}Page:\u{a0}10-16").map(|r| r.len()),
+            Some(2)
+        );
+        // Prose with colons is not a bar.
+        assert_eq!(label_run("Objective: to compare groups. Methods: a survey"), None);
+        assert_eq!(label_run("页码:49 / 56"), None);
+        assert_eq!(label("【作者】 刘洋;  上官婉清;"), Some((Field::Authors, "刘洋;  上官婉清;")));
+        assert_eq!(label("【DOI】 10.1/x"), Some((Field::Doi, "10.1/x")));
+        assert!(matches("【作者】 刘洋;\n【摘要】 目的……\n"));
+        assert!(is_badge_line("北大核心CSCD") && is_badge_line("北大核心 CSSCI"));
+        assert!(!is_badge_line("CA125 检测"));
+        let d = date_value("2022-02-15 10:33:21").unwrap();
+        assert_eq!((d.year, d.month, d.day), (Some(2022), Some(2), Some(15)));
+    }
+
+    #[test]
+    fn romanised_names() {
+        assert_eq!(
+            spaced_latin_names("ZHANG Wei1\u{a0}\u{a0}LI Xiaoming1,2"),
+            Some(vec!["ZHANG Wei1", "LI Xiaoming1,2"])
+        );
+        // A title has no affiliation numbers.
+        assert_eq!(spaced_latin_names("Effect of contract services"), None);
+        let p = pinyin_person("OUYANG Hong").unwrap();
+        assert_eq!((p.family.as_deref(), p.given.as_deref()), (Some("OUYANG"), Some("Hong")));
+        let p = pinyin_person("Hong OUYANG").unwrap();
+        assert_eq!(p.family.as_deref(), Some("OUYANG"));
+        assert!(pinyin_person("Skill Mix Res Grp").is_none());
+        assert!(pinyin_person("WHO").is_none());
+        assert!(single_name("李晓明") && single_name("上官婉清1"));
+        assert!(!single_name("首都医科大学") && !single_name("手机阅读"));
     }
 
     #[test]

@@ -267,7 +267,9 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
     let cited = if citation_text.is_empty() {
         None
     } else {
-        let cited = read_citation(&citation_text);
+        let header: Vec<&str> = page.header.iter().map(|l| l.text).collect();
+        let cited =
+            read_citation(&citation_text).or_else(|| read_book_citation(&citation_text, &header));
         if cited.is_none()
             && let Some(first) = page.citation.first()
         {
@@ -313,8 +315,13 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
         }
     }
 
+    // A whole book's page shows its ISBN too: only its citation tells it from a chapter's.
+    is_chapter &= cited.as_ref().is_none_or(|c| c.kind != Kind::Book);
     if let Some(cited) = cited {
         is_chapter |= cited.kind == Kind::Chapter;
+        if cited.kind == Kind::Book {
+            rec.kind = Kind::Book;
+        }
         merge_citation(&mut rec, cited, diagnostics, page.citation.first().map_or(0, |l| l.offset));
     }
     if is_chapter {
@@ -370,12 +377,23 @@ fn read_header(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut lines: Vec<PageLine<'_>> = page.header.clone();
-    // A paper type above the title (`Research paper`).
-    if lines.len() > 1 && PAPER_TYPES.contains(&lines[0].text.to_lowercase().as_str()) {
+    // A paper type above the title (`Research paper`), unless it is the title itself: the
+    // citation's title (`"Editorial"`), or a byline follows it.
+    let cited_title = cited.and_then(|c| c.title.as_deref()).map(norm);
+    let is_type = |i: usize| {
+        lines.get(i).is_some_and(|l| PAPER_TYPES.contains(&l.text.to_lowercase().as_str()))
+    };
+    let type_is_title = || match &cited_title {
+        Some(t) => {
+            lines.first().is_some_and(|l| norm(l.text) == *t)
+                && lines.get(1).is_none_or(|l| norm(l.text) != *t)
+        }
+        None => lines.get(1).is_some_and(|l| l.text.ends_with(')') && looks_like_author(l.text)),
+    };
+    if lines.len() > 1 && is_type(0) && !type_is_title() {
         Record::set(&mut rec.genre, lines[0].text);
         lines.remove(0);
     }
-    let cited_title = cited.and_then(|c| c.title.as_deref()).map(norm);
     let title_at = cited_title
         .as_ref()
         .and_then(|t| lines.iter().position(|l| norm(l.text) == *t))
@@ -403,14 +421,23 @@ fn read_header(
         // it (the book's title without its subtitle): the citation's fuller form is kept.
         if matched.is_some() || cited_container.is_none() {
             Record::set(&mut rec.container_title, container.text);
+        } else if let Some(series) = cited_series_without_volume(cited, container.text) {
+            // `Book Title (Emerald Studies in Health Policy)` where the header prints
+            // `Book Title`: the parenthesis names the series (without a volume).
+            Record::set(&mut rec.container_title, container.text);
+            Record::set(&mut rec.collection_title, series);
         }
         for line in lines.drain(i..) {
             diagnostics
                 .push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
         }
     }
+    // When the citation names as many authors as lines are left, every line is a byline
+    // entry, however long its name (`María del Carmen Rodríguez de la Torre`).
+    let cited_authors = cited.map_or(0, |c| c.author.len());
+    let all_authors = cited_authors > 0 && cited_authors == lines.len();
     for line in lines {
-        if looks_like_author(line.text) {
+        if all_authors || looks_like_author(line.text) {
             rec.author.push(byline_author(line.text));
         } else {
             diagnostics
@@ -419,11 +446,21 @@ fn read_header(
     }
 }
 
+/// The series of a chapter's citation that names it without a volume: the citation's book
+/// is the header's book title followed by `(Series)`.
+fn cited_series_without_volume<'a>(cited: Option<&'a Record>, header: &str) -> Option<&'a str> {
+    let cited = cited.filter(|c| c.collection_title.is_none())?;
+    let book = cited.container_title.as_deref()?;
+    let open = matching_open(book)?;
+    let (title, group) = (book.get(..open)?.trim_end(), book.get(open + 1..book.len() - 1)?);
+    (norm(title) == norm(header) && !group.trim().is_empty()).then_some(group.trim())
+}
+
 /// A byline line: `Given Family (Affiliation)`, or a bare name of at most six words.
 fn looks_like_author(line: &str) -> bool {
     let name = line.split(" (").next().unwrap_or(line);
     let words = name.split_whitespace().count();
-    (1..=6).contains(&words)
+    (1..=8).contains(&words)
         && !name.chars().any(|c| c.is_ascii_digit())
         && (line.ends_with(')') || words <= 4)
 }
@@ -612,6 +649,40 @@ fn read_citation(s: &str) -> Option<Record> {
     Some(cit)
 }
 
+/// A whole book's citation, its title unquoted: `Walshe, K. and Smith, J. (2019), Book
+/// Title, Emerald Publishing Limited, Leeds. https://doi.org/…`. The title has commas of
+/// its own, so it is recognised as one of the page's header lines.
+fn read_book_citation(s: &str, header: &[&str]) -> Option<Record> {
+    let (authors, year, rest) = s.match_indices('(').find_map(|(i, _)| {
+        let (year, rest) = s.get(i + 1..)?.split_once("), ")?;
+        let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+        is_year.then(|| (s.get(..i).map(str::trim), year, rest.trim()))
+    })?;
+    let (title, after) = header.iter().find_map(|h| {
+        let h = collapse_ws(h);
+        let after = rest.strip_prefix(h.as_str())?;
+        after.starts_with([',', '.']).then(|| (h.clone(), after.trim_start_matches([',', '.'])))
+    })?;
+    let mut cit = Record::new(Kind::Book);
+    cit.author = inverted_name_list(authors.unwrap_or_default());
+    cit.issued = Date::parse(year);
+    cit.title = Some(title);
+    let mut after = after.trim();
+    if let Some(i) = after.find("https://doi.org/").or_else(|| after.find("http://doi.org/")) {
+        cit.doi = clean_doi(after.get(i..)?);
+        after = after.get(..i)?.trim_end();
+    }
+    let after = after.trim_end_matches(['.', ' ']);
+    match after.rsplit_once(", ") {
+        Some((publisher, place)) => {
+            Record::set(&mut cit.publisher, publisher);
+            Record::set(&mut cit.publisher_place, place);
+        }
+        None => Record::set(&mut cit.publisher, after),
+    }
+    Some(cit)
+}
+
 /// The rest of a chapter's citation: `Editor, A. (Ed.) Book Title (Series, Vol. 7),
 /// Publisher, Place, pp. 1-20`.
 fn book_citation(rest: &str, cit: &mut Record) {
@@ -707,6 +778,62 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(volume_issue_pages(input).map(|(_, v)| v), Ok(*want), "{input}");
         }
+    }
+
+    /// A whole book's page: its citation leaves the title unquoted.
+    #[test]
+    fn book_citation_unquoted() {
+        let c = read_book_citation(
+            "Walshe, K. and Smith, J. (2019), Managing Health Services: Who Leads, Who \
+             Follows?, Emerald Publishing Limited, Leeds. https://doi.org/10.1108/9781787698116",
+            &["Managing Health Services: Who Leads, Who Follows?", "Kieran Walshe"],
+        )
+        .unwrap();
+        assert_eq!(c.kind, Kind::Book);
+        assert_eq!(c.title.as_deref(), Some("Managing Health Services: Who Leads, Who Follows?"));
+        assert_eq!(names(&c.author), ["Walshe, K.", "Smith, J."]);
+        assert_eq!(c.publisher.as_deref(), Some("Emerald Publishing Limited"));
+        assert_eq!(c.publisher_place.as_deref(), Some("Leeds"));
+        assert_eq!(c.doi.as_deref(), Some("10.1108/9781787698116"));
+        assert!(read_book_citation("Smith, J. (2019), Other, X, Leeds.", &["Title"]).is_none());
+    }
+
+    /// Byline names longer than the usual shape are kept when the citation names as many
+    /// authors as the byline has lines.
+    #[test]
+    fn long_byline_names() {
+        let src = "A title\n\nMaría del Carmen Rodríguez de la Torre (Universidad, Madrid, Spain)\n\
+                   Juan Pablo Sánchez de León\n\nA Journal\n\nIssue publication date: 11 June \
+                   2018\n\nCitation\n\nRodríguez de la Torre, M.d.C. and Sánchez de León, J.P. \
+                   (2018), \"A title\", A Journal, Vol. 31 No. 5, pp. 1-9.\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(
+            names(&r.author),
+            ["Rodríguez de la Torre, María del Carmen", "Sánchez de León, Juan Pablo"]
+        );
+        assert_eq!(r.author[0].affiliation, ["Universidad, Madrid, Spain"]);
+        assert_eq!(parsed.diagnostics, []);
+    }
+
+    /// A paper-type word is the title when the citation quotes it as the title.
+    #[test]
+    fn paper_type_as_title() {
+        let src = "Editorial\n\nRuth McDonald (Some School, Manchester, UK)\n\nA Journal\n\n\
+                   Issue publication date: 17 February 2020\n\nCitation\n\nMcDonald, R. \
+                   (2020), \"Editorial\", A Journal, Vol. 34 No. 1, pp. 1-2.\n";
+        let r = &parse(src).records[0];
+        assert_eq!(r.title.as_deref(), Some("Editorial"));
+        assert_eq!(r.genre, None);
+        assert_eq!(r.author[0].affiliation, ["Some School, Manchester, UK"]);
+        let src = "Research paper\n\nA study\n\nRuth McDonald (Some School)\n\nA Journal\n\n\
+                   Issue publication date: 17 February 2020\n\nCitation\n\nMcDonald, R. \
+                   (2020), \"A study\", A Journal, Vol. 34 No. 1, pp. 1-2.\n";
+        let r = &parse(src).records[0];
+        assert_eq!(
+            (r.title.as_deref(), r.genre.as_deref()),
+            (Some("A study"), Some("Research paper"))
+        );
     }
 
     #[test]

@@ -40,26 +40,35 @@ use nom::combinator::opt;
 use nom::{IResult, Parser};
 
 use super::{PageLine, inverted_name_list, is_page_space, matching_open, page_lines};
-use crate::model::{clean_doi, clean_isbn, clean_issn, collapse_ws, normalize_pages};
-use crate::{Date, Diagnostic, Kind, Parsed, Record};
+use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmid, collapse_ws, normalize_pages};
+use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 
 /// True when the text looks like an EPrints abstract page: an `Item Type:` label and one of
 /// the labels every EPrints record shows (`Date Deposited:`, `Last Modified:`, `URI:`,
 /// `Resource URI:`, `Depositing User:`), each at the start of a line.
 pub fn matches(src: &str) -> bool {
     let (mut item_type, mut record_label) = (false, false);
+    // UCL labels its type `Type:`; with an EPrints record URI that is enough.
+    let (mut plain_type, mut eprint_uri, mut deposit_label) = (false, false, false);
     for line in src.lines() {
+        eprint_uri |= line.contains("/id/eprint/");
         let Some((label, _)) = line.trim_matches(is_page_space).split_once(':') else {
             continue;
         };
         match label.trim().to_ascii_lowercase().as_str() {
-            "item type" => item_type = true,
-            "date deposited" | "last modified" | "uri" | "resource uri" | "depositing user" => {
-                record_label = true
+            "item type" | "record type" => item_type = true,
+            "type" => plain_type = true,
+            "date deposited" | "last modified" | "depositing user" => {
+                record_label = true;
+                deposit_label = true;
             }
+            "uri" | "resource uri" => record_label = true,
             _ => {}
         }
-        if item_type && record_label {
+        // White Rose eTheses shows no `Item Type`: its record URI and deposit labels do.
+        if (item_type || (plain_type && eprint_uri)) && record_label
+            || (eprint_uri && deposit_label)
+        {
             return true;
         }
     }
@@ -116,6 +125,17 @@ enum Target {
     Creators,
     PublishedDate,
     OnlineDate,
+    Pmid,
+    /// A `Title:` row (UCL): the title when the page shows none above the citation.
+    Title,
+    /// A contributors list in natural order (Southampton `Author: John Smith`): the authors
+    /// when the citation line gives none.
+    Contributor,
+    /// Kent's `University of Kent Author Information` list: a name line, then
+    /// `Creator's ORCID: https://orcid.org/…`; kept in `extra` `orcid`.
+    CreatorOrcid,
+    /// Page chrome with a label (`Export to:` and its menu lines): dropped.
+    Chrome,
     /// Kept in `extra` under this name, one entry per line.
     Extra(&'static str),
 }
@@ -175,6 +195,25 @@ const LABELS: &[(&str, Target)] = &[
     ("department", Target::Extra("department")),
     ("funders", Target::Extra("funders")),
     ("projects", Target::Extra("projects")),
+    ("journal name", Target::Container),
+    ("issn (online)", Target::Issn),
+    ("issn (print)", Target::Issn),
+    ("e-issn", Target::Issn),
+    ("online issn", Target::Issn),
+    ("published online", Target::OnlineDate),
+    ("pmid", Target::Pmid),
+    ("pubmed id", Target::Pmid),
+    ("creator's orcid", Target::CreatorOrcid),
+    ("creator’s orcid", Target::CreatorOrcid),
+    ("record type", Target::ItemType),
+    ("type", Target::ItemType),
+    ("title", Target::Title),
+    ("publisher version", Target::OfficialUrl),
+    ("accepted/in press date", Target::Extra("date-accepted")),
+    ("author", Target::Contributor),
+    ("export to", Target::Chrome),
+    ("export as", Target::Chrome),
+    ("share", Target::Chrome),
 ];
 
 /// The target of a label, matched without regard to case or spacing.
@@ -192,7 +231,9 @@ fn label_line(line: &str) -> Option<(&str, &str)> {
     }
     let (value, (label, _)) = parts(line).ok()?;
     let label = label.trim_end();
-    let starts_upper = label.chars().next().is_some_and(char::is_uppercase);
+    // Southampton prints some labels in lowercase (`e-pub ahead of print date:`).
+    let starts_upper =
+        label.chars().next().is_some_and(char::is_uppercase) || target_of(label).is_some();
     let ends_label = value.is_empty() || value.starts_with(is_page_space);
     (starts_upper && ends_label && label.len() <= 60).then(|| (label, value.trim()))
 }
@@ -237,6 +278,19 @@ fn is_noise(line: &str) -> bool {
         "published version",
         "submitted version",
         "publisher's version",
+        "publisher pdf",
+        "publisher's pdf",
+        "author accepted manuscript",
+        "accepted author manuscript",
+        "version of record",
+        "supplemental material",
+        "supplementary material",
+        "more information",
+        "identifiers",
+        "catalogue record",
+        "export record",
+        "altmetrics",
+        "contributors",
         "metadata",
         "statistics",
         "actions",
@@ -258,14 +312,57 @@ fn is_noise(line: &str) -> bool {
         "download this file",
         "available under license",
         "share this",
+        "university staff: request a correction",
+        "downloads since deposit",
+        "download activity",
+        "request a format suitable for use with assistive technology",
+        "pdf (",
+        "text (",
     ];
-    let lower = line.to_lowercase();
+    let lower = collapse_ws(line).to_lowercase();
     let lower = lower.trim_start_matches(['•', '·', '*', '-', ' ']).trim_end_matches(':');
     lower.chars().all(|c| !c.is_alphanumeric())
+        || is_file_size(lower)
+        || is_document_version(lower)
         || lower.contains("(login required)")
         || lower.ends_with(" author information")
         || LINES.contains(&lower)
         || STARTS.iter().any(|s| lower.starts_with(s))
+}
+
+/// A download's size as the document block prints it: `(1MB)`, `(PDF/2MB)`, `(512kB)`.
+fn is_file_size(lower: &str) -> bool {
+    let Some(inner) = lower.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
+        return false;
+    };
+    let size = inner.rsplit('/').next().unwrap_or(inner).trim();
+    let number = ["kb", "mb", "gb", "bytes"].iter().find_map(|u| size.strip_suffix(u));
+    number.is_some_and(|n| {
+        let n = n.trim();
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
+}
+
+/// A document's file line: `e011968.full.pdf - Published Version`, `paper - Version of
+/// Record`; or a download count run into its word (`1,234Downloads`).
+fn is_document_version(lower: &str) -> bool {
+    const VERSIONS: &[&str] = &[
+        "published version",
+        "version of record",
+        "accepted version",
+        "author's accepted manuscript",
+        "accepted manuscript",
+        "submitted version",
+        "author's original",
+        "other",
+    ];
+    let count = lower.strip_suffix("downloads").is_some_and(|n| {
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+    });
+    count
+        || lower
+            .rsplit_once(" - ")
+            .is_some_and(|(file, v)| !file.contains(' ') && VERSIONS.contains(&v.trim()))
 }
 
 /// A labelled field of the metadata table, its value lines borrowed from the page.
@@ -276,6 +373,8 @@ struct Field<'a> {
     target: Option<Target>,
     offset: usize,
     values: Vec<&'a str>,
+    /// For `Creator's ORCID:`, the name line above it.
+    owner: Option<&'a str>,
 }
 
 /// The page sorted into its parts.
@@ -306,6 +405,8 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
     let mut candidates: Vec<PageLine<'a>> = Vec::new();
     // Whether the last field takes the next line as (more of) its value.
     let mut open = false;
+    let mut unplaced: Option<PageLine<'a>> = None;
+    let (mut author_block, mut author_entry) = (false, None);
     for line in page_lines(src) {
         let t = line.text;
         if state == State::Header {
@@ -334,11 +435,34 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         }
         if is_noise(t) {
             open = false;
+            // White Rose's `Metadata`, Southampton's `More information`: the table follows.
+            if ["metadata", "more information"].contains(&collapse_ws(t).to_lowercase().as_str()) {
+                state = State::Body;
+            }
+            author_block |= collapse_ws(t).to_lowercase().ends_with(" author information");
+            continue;
+        }
+        // Kent's author information: `Family, Given.` lines, each followed by its
+        // `Creator's ORCID:` (empty for authors without one). The names repeat the authors.
+        if author_block && t.ends_with('.') && is_author_entry(t.trim_end_matches('.')) {
+            author_entry = Some(line);
+            open = false;
+            continue;
+        }
+        // The document block's licence: `This work is licensed under a Creative Commons …`.
+        if collapse_ws(t).to_lowercase().starts_with("this work is licensed under") {
+            let (offset, values) = (line.offset, vec![t]);
+            let target = Some(Target::Extra("license"));
+            page.fields.push(Field { label: "License", target, offset, values, owner: None });
+            open = false;
             continue;
         }
         let label = label_line(t);
         let target = label.and_then(|(l, _)| target_of(l));
-        if state == State::Abstract && target.is_none() {
+        // A table row (`Supervisors:<tab>Brown, Alan`) ends the abstract even when its label
+        // is not one of ours; an inline heading (`Conclusion: …`) does not.
+        let table_row = t.split_once(':').is_some_and(|(_, v)| v.starts_with('\t'));
+        if state == State::Abstract && target.is_none() && !(label.is_some() && table_row) {
             page.abstract_paras.push(t);
             continue;
         }
@@ -361,7 +485,12 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
         if let Some((label, value)) = label {
             state = State::Body;
             let values = if value.is_empty() { Vec::new() } else { vec![value] };
-            page.fields.push(Field { label, target, offset: line.offset, values });
+            let owner = if target == Some(Target::CreatorOrcid) {
+                author_entry.take().or_else(|| unplaced.take()).map(|l: PageLine<'a>| l.text)
+            } else {
+                None
+            };
+            page.fields.push(Field { label, target, offset: line.offset, values, owner });
             open = true;
             continue;
         }
@@ -369,12 +498,23 @@ fn scan<'a>(src: &'a str, diagnostics: &mut Vec<Diagnostic>) -> Page<'a> {
             field.values.push(t);
             continue;
         }
-        diagnostics.push(Diagnostic::warning(line.offset, format!("line not placed: {t}")));
+        // Held back one line: a name line may belong to the `Creator's ORCID:` below it.
+        if let Some(previous) = unplaced.replace(line) {
+            not_placed(previous, diagnostics);
+        }
+    }
+    if let Some(previous) = unplaced {
+        not_placed(previous, diagnostics);
     }
     if state == State::Header {
         title_without_citation(&mut page, &candidates, diagnostics);
     }
     page
+}
+
+/// Warns about a line that fits nowhere on the page.
+fn not_placed(line: PageLine<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.push(Diagnostic::warning(line.offset, format!("line not placed: {}", line.text)));
 }
 
 /// Without a citation line the title is the first header line that is neither chrome
@@ -412,6 +552,14 @@ fn is_name_line(t: &str) -> bool {
         && words.len() <= 8
         && !t.contains(|c: char| c.is_ascii_digit() || c == ':')
         && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) || *w == "and")
+}
+
+/// A name of Kent's author information list: `van der Berg, Pieter-Jan` (particles in
+/// lowercase), a comma, no digits or colons, at most eight words.
+fn is_author_entry(t: &str) -> bool {
+    t.contains(", ")
+        && t.split_whitespace().count() <= 8
+        && !t.contains(|c: char| c.is_ascii_digit() || c == ':')
 }
 
 /// True for the citation line: `Creators (Year) Title…`, whose creators read like names
@@ -519,7 +667,21 @@ fn item_kind(value: &str) -> (Kind, Option<&str>) {
         ),
         None => (value, None),
     };
-    let kind = match base.to_lowercase().as_str() {
+    // Enlighten (Glasgow) names its types in the plural: `Articles`, `Book Sections`.
+    let lower = base.to_lowercase();
+    let kind = kind_named(&lower)
+        .or_else(|| match lower.as_str() {
+            "theses" => Some(Kind::Thesis),
+            "monographs and working papers" => Some(Kind::Report),
+            plural => plural.strip_suffix('s').and_then(kind_named),
+        })
+        .unwrap_or(Kind::Document);
+    (kind, sub.filter(|s| !s.is_empty()))
+}
+
+/// The kind an `Item Type` names (lowercase, without its sub-type).
+fn kind_named(name: &str) -> Option<Kind> {
+    Some(match name {
         "article" | "journal article" => Kind::ArticleJournal,
         "book section" | "chapter" | "book chapter" => Kind::Chapter,
         "book" | "edited book" | "authored book" => Kind::Book,
@@ -527,13 +689,14 @@ fn item_kind(value: &str) -> (Kind, Option<&str>) {
         | "conference item"
         | "conference paper"
         | "conference proceedings" => Kind::PaperConference,
-        "monograph" | "report" | "working paper" | "technical report" => Kind::Report,
+        "monograph" | "report" | "working paper" | "technical report" | "research report" => {
+            Kind::Report
+        }
         "thesis" | "dissertation" => Kind::Thesis,
         "patent" => Kind::Patent,
         "dataset" => Kind::Dataset,
-        _ => Kind::Document,
-    };
-    (kind, sub.filter(|s| !s.is_empty()))
+        _ => return None,
+    })
 }
 
 /// What `build` still has to decide once every field is read.
@@ -545,6 +708,7 @@ struct Pending {
     institution: Option<String>,
     number: Option<String>,
     published: Option<Date>,
+    contributors: Vec<Person>,
 }
 
 /// Maps the scanned page onto a record.
@@ -559,8 +723,10 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
     if rec.author.is_empty() {
         rec.author = page.byline.iter().flat_map(|l| inverted_name_list(l)).collect();
     }
-    let title = page.title.map(|t| collapse_ws(t.text));
-    Record::set(&mut rec.title, title.as_deref().unwrap_or_default());
+    if let Some(t) = page.title {
+        Record::set(&mut rec.title, t.text);
+    }
+    let title = rec.title.clone();
 
     if let Some(line) = page.citation {
         let text = collapse_ws(line.text).replace(" ,", ",");
@@ -587,6 +753,9 @@ fn build(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) -> Record {
         page.abstract_paras.iter().map(|p| collapse_ws(p)).filter(|p| !p.is_empty()).collect();
     if !paras.is_empty() {
         rec.abstract_text = Some(paras.join("\n\n"));
+    }
+    if rec.author.is_empty() && rec.editor.is_empty() {
+        rec.author = std::mem::take(&mut pending.contributors);
     }
     finish(&mut rec, pending);
     rec
@@ -683,6 +852,30 @@ fn apply_field(
         Target::ThesisType => pending.thesis_type = Some(joined),
         Target::Creators => read_people(rec, field, false),
         Target::PublishedDate => pending.published = Date::parse(&joined),
+        Target::Pmid => match clean_pmid(&joined) {
+            Some(pmid) => rec.pmid = Some(pmid),
+            None => rec.push_extra("pmid", &joined),
+        },
+        Target::CreatorOrcid => {
+            let id = joined.rsplit('/').next().unwrap_or(&joined);
+            let who = field
+                .owner
+                .map(|n| Person::parse_inverted(n.trim_end_matches('.')))
+                .and_then(|p| p.display_inverted());
+            match who {
+                Some(who) => rec.push_extra("orcid", &format!("{who}: {id}")),
+                None => rec.push_extra("orcid", id),
+            }
+        }
+        Target::Chrome => {}
+        Target::Title => Record::set(&mut rec.title, &joined),
+        Target::Contributor => {
+            for value in &field.values {
+                let name = collapse_ws(value);
+                let name = name.strip_suffix("ORCID iD").unwrap_or(&name).trim();
+                pending.contributors.push(Person::parse_natural(name));
+            }
+        }
         Target::OnlineDate => rec.available_date = Date::parse(&joined),
         Target::Extra(name) => {
             for value in &field.values {
@@ -846,7 +1039,8 @@ fn fill_from(rec: &mut Record, cited: Record) {
         genre,
         status,
         issued,
-        doi
+        doi,
+        pmid
     );
     fill_vec!(author, editor, isbn, issn);
     for (name, value) in cited.extra {
@@ -866,9 +1060,18 @@ fn read_citation(
     let head = citation_head(line)?;
     let mut cit = Record::default();
     let mut complete = true;
-    match strip_editor_marker(head.creators) {
+    let (creators, orcids) = split_orcids(head.creators);
+    match strip_editor_marker(&creators) {
         Some(editors) => cit.editor = inverted_name_list(editors),
-        None => cit.author = inverted_name_list(head.creators),
+        None => cit.author = inverted_name_list(&creators),
+    }
+    for (before, id) in orcids {
+        // The iD follows its owner: the last name of the list up to it.
+        let people = inverted_name_list(strip_editor_marker(&before).unwrap_or(&before));
+        match people.last().and_then(Person::display_inverted) {
+            Some(who) => cit.push_extra("orcid", &format!("{who}: {id}")),
+            None => cit.push_extra("orcid", &id),
+        }
     }
     match (status_word(head.when), when_year(head.when)) {
         (Some(status), _) => cit.status = Some(status.to_owned()),
@@ -896,6 +1099,35 @@ fn read_citation(
     Some((cit, complete))
 }
 
+/// Takes the `ORCID: 0000-…` marks out of a creators list (LSE prints one after each
+/// name that has an iD): the list without them, and for each iD the list up to it.
+fn split_orcids(creators: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = creators.split("ORCID:");
+    let mut clean = parts.next().unwrap_or_default().trim_end().to_owned();
+    let mut orcids = Vec::new();
+    for part in parts {
+        let part = part.trim_start();
+        let (id, rest) = part.split_once(char::is_whitespace).unwrap_or((part, ""));
+        let bare = id.trim_end_matches([',', ';']);
+        if is_orcid(bare) {
+            let bare = bare.rsplit('/').next().unwrap_or(bare);
+            orcids.push((clean.clone(), bare.to_owned()));
+            if id.ends_with(',') {
+                clean.push(',');
+            }
+        } else {
+            // Not an iD after all: keep the text as printed.
+            clean.push_str(" ORCID: ");
+            clean.push_str(id);
+        }
+        if !rest.is_empty() {
+            clean.push(' ');
+            clean.push_str(rest.trim());
+        }
+    }
+    (clean, orcids)
+}
+
 /// The kind a citation's rest implies when the page has no `Item Type`.
 fn guess_kind(core: &str, has_isbn: bool) -> Kind {
     if core.starts_with("In:") {
@@ -920,7 +1152,23 @@ fn split_title<'a>(rest: &'a str, title: Option<&str>) -> (Option<String>, &'a s
     {
         return (Some(title.to_owned()), after_title(after));
     }
-    let end = [". ", "? ", "! "].iter().filter_map(|p| rest.find(p).map(|i| (i, *p))).min();
+    // A `?` or `!` may end a title or open its subtitle (`Who decides? Commissioning …
+    // borders. In: …`): it ends the title when what follows starts the citation's rest
+    // (`In:`, or a segment with a comma or digit: `Journal, 220`, `Press, Bristol`) or no
+    // `. ` follows at all.
+    let ends_title = |i: usize, p: &str| {
+        let after = rest.get(i + p.len()..).unwrap_or_default();
+        let next = after.split(". ").next().unwrap_or_default();
+        p == ". "
+            || after.starts_with("In:")
+            || next.contains(|c: char| c == ',' || c.is_ascii_digit())
+            || !after.contains(". ")
+    };
+    let end = [". ", "? ", "! "]
+        .iter()
+        .flat_map(|p| rest.match_indices(p).map(|(i, _)| (i, *p)))
+        .filter(|&(i, p)| ends_title(i, p))
+        .min();
     match end {
         Some((i, p)) => {
             let keep = if p == ". " { i } else { i + 1 };
@@ -942,6 +1190,9 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
             let lower = inner.to_lowercase();
             if lower.starts_with("doi:") || lower.contains("doi.org/") {
                 cit.doi = clean_doi(inner);
+            } else if lower.starts_with("pmid") && clean_pmid(inner).is_some() {
+                // Enlighten: `(PMID:32661011)`.
+                cit.pmid = clean_pmid(inner);
             } else if let Some((_, id)) = inner.split_once("id:").filter(|(name, id)| {
                 !name.trim().contains(' ') && !id.trim().is_empty() && id.trim().len() < 20
             }) {
@@ -955,6 +1206,16 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
                 return s;
             }
             s = trim(s.get(..open).unwrap_or_default());
+            continue;
+        }
+        // UCL: `… Article e011968. 10.1136/bmjopen-2016-011968`.
+        if let Some((before, last)) = s.rsplit_once(". ")
+            && last.starts_with("10.")
+            && !last.contains(' ')
+            && let Some(doi) = clean_doi(last)
+        {
+            cit.doi = Some(doi);
+            s = trim(before);
             continue;
         }
         if let Some(i) = s.rfind("ISSN ") {
@@ -986,8 +1247,15 @@ fn strip_tail<'a>(s: &'a str, cit: &mut Record) -> &'a str {
         if let Some(i) = s.rfind("ISBN ") {
             let isbns = isbn_list(s.get(i + 5..).unwrap_or_default());
             if !isbns.is_empty() {
-                cit.isbn.extend(isbns);
-                s = trim(s.get(..i).unwrap_or_default());
+                // `ISBN 978-…. E-ISBN 978-…`: read from the end, kept in printed order.
+                let before = s.get(..i).unwrap_or_default();
+                let before = before.strip_suffix("E-").or_else(|| before.strip_suffix("e-"));
+                for isbn in isbns.into_iter().rev() {
+                    if !cit.isbn.contains(&isbn) {
+                        cit.isbn.insert(0, isbn);
+                    }
+                }
+                s = trim(before.unwrap_or(s.get(..i).unwrap_or_default()));
                 continue;
             }
         }
@@ -1018,16 +1286,38 @@ fn split_pp(s: &str) -> Option<(&str, String)> {
     None
 }
 
+/// A `pp. 45-52` segment inside a citation's rest (followed by `. ` and more): the rest
+/// without it, and the pages.
+fn inner_pp(s: &str) -> Option<(String, String)> {
+    for (i, _) in s.match_indices("pp. ") {
+        let before = s.get(..i)?;
+        if !(before.is_empty() || before.ends_with([' ', '.', ',', '('])) {
+            continue;
+        }
+        let after = s.get(i + 4..)?;
+        let (pages, rest) = after.split_once(". ").unwrap_or((after, ""));
+        let pages = pages.trim_end_matches(['.', ',']);
+        if is_pages(pages) {
+            let before = before.trim_end_matches([' ', '.', ',']);
+            return Some((format!("{before}. {rest}"), normalize_pages(pages)));
+        }
+    }
+    None
+}
+
 /// `Journal, 63 (614). e611-e619` / `Journal, 12 (3). pp. 1-20` / `Journal, 12` /
 /// `Journal`: container, volume, issue, pages. Always places everything.
 fn journal_tail(core: &str, cit: &mut Record) -> bool {
     let mut s = core.trim();
-    let article_number = s.rsplit_once(". ").and_then(|(before, last)| {
-        ["Article Number ", "Article number ", "Article no. ", "Article No. ", "Article "]
-            .iter()
-            .find_map(|p| last.strip_prefix(p))
-            .filter(|n| is_pages(n))
-            .map(|n| (before, n))
+    let article_number = [". ", ", "].iter().find_map(|sep| {
+        let (before, last) = s.rsplit_once(sep)?;
+        let number =
+            ["Article Number ", "Article number ", "Article no. ", "Article No. ", "Article "]
+                .iter()
+                .find_map(|p| last.strip_prefix(p))
+                // Southampton: `BMJ Open, 9 (3), [e024567]`.
+                .or_else(|| last.strip_prefix('[').and_then(|l| l.strip_suffix(']')))?;
+        is_pages(number).then_some((before, number))
     });
     if let Some((before, number)) = article_number {
         cit.page = Some(number.to_owned());
@@ -1159,11 +1449,19 @@ fn in_book(core: &str, cit: &mut Record, conference: bool) -> bool {
         cit.editor = inverted_name_list(names);
         s = rest.trim();
     }
+    let without_pp;
     if let Some((before, pages)) = split_pp(s) {
         cit.page = Some(pages);
         s = before;
+    } else if let Some((rest, pages)) = inner_pp(s) {
+        // `In: Proceedings. . pp. 45-52. Publisher, Place` (Kent's proceedings papers).
+        cit.page = Some(pages);
+        without_pp = rest;
+        s = &without_pp;
     }
-    let segments: Vec<&str> = s.split(". ").map(str::trim).filter(|p| !p.is_empty()).collect();
+    // Empty slots of the citation template leave `. .`: segments without a letter or digit.
+    let segments: Vec<&str> =
+        s.split(". ").map(str::trim).filter(|p| p.chars().any(char::is_alphanumeric)).collect();
     if conference && segments.len() == 1 && cit.page.is_none() && cit.editor.is_empty() {
         event(segments[0], cit);
         return true;
@@ -1335,7 +1633,6 @@ fn thesis_tail(core: &str, cit: &mut Record) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Person;
 
     fn cite(line: &str, title: Option<&str>, kind: Kind) -> Record {
         read_citation(line, title, kind, kind != Kind::Document).expect("a citation").0
@@ -1387,6 +1684,85 @@ mod tests {
             (Kind::PaperConference, Some("Paper"))
         );
         assert_eq!(item_kind("Image"), (Kind::Document, None));
+        assert_eq!(item_kind("Articles"), (Kind::ArticleJournal, None));
+        assert_eq!(item_kind("Book Sections"), (Kind::Chapter, None));
+        assert_eq!(item_kind("Theses"), (Kind::Thesis, None));
+        assert_eq!(item_kind("Conference Proceedings"), (Kind::PaperConference, None));
+    }
+
+    /// Shapes seen on other sites' pages: ORCID iDs inside the creators (LSE), `(PMID:…)`
+    /// and `70(698), e657-e664` (Enlighten), `. . pp. 45-52.` inside a proceedings
+    /// citation, `ISBN …. E-ISBN …` (Kent).
+    #[test]
+    fn other_sites_citations() {
+        let r = cite(
+            "Cooper, Zack ORCID: 0000-0002-3410-5555, Gibbons, Stephen ORCID: \
+             https://orcid.org/0000-0003-4123-9876 and Skellern, Matthew (2018) T. J, 61. 1 - 14.",
+            None,
+            Kind::ArticleJournal,
+        );
+        assert_eq!(names(&r.author), ["Cooper, Zack", "Gibbons, Stephen", "Skellern, Matthew"]);
+        assert_eq!(
+            r.extra.get("orcid").map(String::as_str),
+            Some("Cooper, Zack: 0000-0002-3410-5555\nGibbons, Stephen: 0000-0003-4123-9876")
+        );
+        assert_eq!(r.page.as_deref(), Some("1-14"));
+        let r = cite(
+            "MacDonald, S. , de Vries, R. and Ahmed, N. (2020) T. British Journal of General \
+             Practice, 70(698), e657-e664. (doi: 10.3399/bjgp20X712385) (PMID:32661011)"
+                .replace(" ,", ",")
+                .as_str(),
+            None,
+            Kind::ArticleJournal,
+        );
+        assert_eq!(r.container_title.as_deref(), Some("British Journal of General Practice"));
+        assert_eq!((r.volume.as_deref(), r.issue.as_deref()), (Some("70"), Some("698")));
+        assert_eq!(r.page.as_deref(), Some("e657-e664"));
+        assert_eq!(r.doi.as_deref(), Some("10.3399/bjgp20X712385"));
+        assert_eq!(r.pmid.as_deref(), Some("32661011"));
+        let r = cite(
+            "Smith, Ann (2019) T. In: Proceedings of the 14th Conference. . pp. 45-52. \
+             Some Association, Oxford, UK (KAR id:77123)",
+            None,
+            Kind::PaperConference,
+        );
+        assert_eq!(r.container_title.as_deref(), Some("Proceedings of the 14th Conference"));
+        assert_eq!(r.page.as_deref(), Some("45-52"));
+        assert_eq!(r.publisher.as_deref(), Some("Some Association"));
+        assert_eq!(r.publisher_place.as_deref(), Some("Oxford, UK"));
+        let r = cite(
+            "Smith, Ann (2021) T. Palgrave, Cham, 312 pp. ISBN 978-3-030-71234-5. \
+             E-ISBN 978-3-030-71235-2.",
+            None,
+            Kind::Book,
+        );
+        assert_eq!(r.isbn, ["978-3-030-71234-5", "978-3-030-71235-2"]);
+        assert_eq!(r.number_of_pages.as_deref(), Some("312"));
+    }
+
+    /// Kent's author information block: a name line, then `Creator's ORCID:`; `Export to:`
+    /// and its menu are chrome.
+    #[test]
+    fn kent_author_information() {
+        let src = "T\nSmith, Ann (2019) T. J, 1.\nItem Type: Article\nURI: http://x/1\n\n\
+                   University of Kent Author Information\n\nvan der Berg, Jan.\n\
+                   Creator's ORCID: https://orcid.org/0000-0002-4411-9876\n\
+                   CReDIT Contributor Roles:\n\nAllan, Stephen.\nCreator's ORCID:\n\
+                   CReDIT Contributor Roles:\n\nExport to:\nRefWorks\nBibTeX\n\
+                   This work is licensed under a Creative Commons Attribution 4.0 License.\n";
+        let parsed = parse(src);
+        let r = &parsed.records[0];
+        assert_eq!(
+            r.extra.get("orcid").map(String::as_str),
+            Some("van der Berg, Jan: 0000-0002-4411-9876")
+        );
+        assert!(!r.extra.contains_key("export-to"));
+        assert!(!r.extra.contains_key("credit-contributor-roles"));
+        assert_eq!(
+            r.extra.get("license").map(String::as_str),
+            Some("This work is licensed under a Creative Commons Attribution 4.0 License.")
+        );
+        assert_eq!(parsed.diagnostics, []);
     }
 
     /// One citation line per shape: the fields it must give, as `field=value` pairs.
@@ -1627,10 +2003,32 @@ mod tests {
         assert_eq!(parsed.diagnostics, []);
     }
 
+    /// The abstract ends at a table row even when its label is unknown; an inline heading
+    /// stays in it.
+    #[test]
+    fn abstract_ends_at_table_row() {
+        let src = "T\nSmith, J. (2018) T. PhD thesis, U.\n\nAbstract\n\nText.\n\
+                   Conclusion: more text.\n\nSupervisors:\tBrown, Alan\nURI:\thttp://x/id/eprint/1\n";
+        let r = &parse(src).records[0];
+        assert_eq!(r.abstract_text.as_deref(), Some("Text.\n\nConclusion: more text."));
+        assert_eq!(r.extra.get("supervisors").map(String::as_str), Some("Brown, Alan"));
+    }
+
     #[test]
     fn title_split_uses_page_title() {
         let (title, after) = split_title("A. B. testing. Journal, 1.", Some("A. B. testing"));
         assert_eq!((title.as_deref(), after), (Some("A. B. testing"), "Journal, 1."));
+        // Without the page title: a `?` that opens a subtitle does not end the title.
+        let (title, after) = split_title("Who decides? Commissioning care. In: Proc. X.", None);
+        assert_eq!(
+            (title.as_deref(), after),
+            (Some("Who decides? Commissioning care"), "In: Proc. X.")
+        );
+        let (title, after) = split_title("Does it work? Social Science, 220. pp. 4-6.", None);
+        assert_eq!(
+            (title.as_deref(), after),
+            (Some("Does it work?"), "Social Science, 220. pp. 4-6.")
+        );
     }
 
     #[test]
@@ -1638,6 +2036,14 @@ mod tests {
         assert!(matches("Item Type: Article\nDate Deposited: 1 Jan 2020\n"));
         assert!(matches("Item Type:\tBook\nURI: http://eprints.example.ac.uk/1/\n"));
         assert!(!matches("Item Type: Article\n"));
+        assert!(matches("Record type: Article\nDate deposited: 14 Mar 2019 17:30\n"));
+        assert!(matches("Type:\tArticle\nURI:\thttps://discovery.ucl.ac.uk/id/eprint/1\n"));
+        assert!(!matches("Type: Article\nURI: https://example.org/1\n"));
+        assert!(matches("Date Deposited:\t9 Oct 2018\nURI:\thttps://e.ac.uk/id/eprint/2\n"));
+        assert!(!matches("URI:\thttps://e.ac.uk/id/eprint/2\n"));
+        assert!(is_document_version("e011968.full.pdf - published version"));
+        assert!(is_document_version("1,234downloads"));
+        assert!(!is_document_version("health care - published version of a report"));
         assert!(!matches("TY  - JOUR\nER  - \n"));
         assert!(!matches("@article{k, title={Item Type: x}}"));
         assert!(!matches("作者\n机构\n摘要\n"));

@@ -79,7 +79,19 @@ pub(crate) fn matching_open(s: &str) -> Option<usize> {
 /// a part that cannot pair (an organisation) is read on its own.
 pub(crate) fn inverted_name_list(s: &str) -> Vec<crate::Person> {
     let s = crate::model::collapse_ws(s);
-    let s = s.trim().trim_end_matches(',').trim();
+    let s = s.trim().trim_end_matches([',', ';']).trim();
+    // UCL Discovery: `Shepperd, S; Iliffe, S; Doll, HA;`, one name between semicolons.
+    if s.contains(';') {
+        return s
+            .split(';')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| match n.split_once(", ") {
+                Some(_) => crate::Person::parse_inverted(n),
+                None => crate::Person::parse(n),
+            })
+            .collect();
+    }
     let mut groups: Vec<Vec<&str>> = Vec::new();
     for group in s.split(" and ").flat_map(|g| g.split(" & ")) {
         let tokens: Vec<&str> = group.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
@@ -132,6 +144,10 @@ mod helper_tests {
         assert_eq!(names("van der Berg, Jan & Smith, A."), ["van der Berg, Jan", "Smith, A."]);
         assert_eq!(names("World Health Organization"), ["World Health Organization"]);
         assert_eq!(names(""), Vec::<String>::new());
+        assert_eq!(
+            names("Shepperd, S; Iliffe, S; Doll, HA; Gonçalves-Bradley, DC;"),
+            ["Shepperd, S", "Iliffe, S", "Doll, HA", "Gonçalves-Bradley, DC"]
+        );
     }
 
     #[test]
