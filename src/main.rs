@@ -63,6 +63,15 @@ struct Args {
     #[arg(long)]
     related: bool,
 
+    /// Merge duplicate records across all inputs into one record each (rules below).
+    #[arg(long, long_help = dedup_help())]
+    dedup: bool,
+
+    /// With --dedup: write every merged cluster (its records and the rule that matched) and
+    /// every refused match to FILE.
+    #[arg(long, value_name = "FILE", requires = "dedup")]
+    dedup_report: Option<PathBuf>,
+
     /// BibTeX/BibLaTeX: write LaTeX escapes for non-ASCII characters (for pdflatex + bibtex).
     #[arg(long)]
     ascii: bool,
@@ -114,6 +123,16 @@ impl FromFormat {
     }
 }
 
+/// `--dedup`'s long help: what it does, then the library's rules.
+fn dedup_help() -> String {
+    format!(
+        "Merge duplicate records across all inputs into one record each. Related records a \
+         page lists take part in the matching; without --related, only merged records that \
+         include a non-related record are written.\n\n{}",
+        bibconv::dedup::RULES_HELP
+    )
+}
+
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -141,6 +160,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Counts for the summary line and the exit code.
 #[derive(Debug, Default)]
 struct Tally {
+    /// With `--dedup`: how many records were merged away.
+    merged: Option<usize>,
     files: usize,
     failed_files: usize,
     records: usize,
@@ -177,7 +198,7 @@ fn run(args: &Args) -> Result<u8> {
                 if nothing_read(&tally) {
                     return Ok(false);
                 }
-                sink.finish()?;
+                finish(sink, args, &mut tally)?;
                 fs::rename(&tmp, path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(true)
@@ -194,7 +215,7 @@ fn run(args: &Args) -> Result<u8> {
             let mut sink = Sink::new(out, to, options, args);
             convert_all(&inputs, args, &mut sink, &mut tally)?;
             if !nothing_read(&tally) {
-                sink.finish()?;
+                finish(sink, args, &mut tally)?;
             }
         }
     }
@@ -209,6 +230,21 @@ fn run(args: &Args) -> Result<u8> {
     })
 }
 
+/// Finishes the output; with `--dedup`, counts what was written and reports the clusters
+/// (to the `--dedup-report` file, or on standard error with `--verbose`).
+fn finish<W: Write>(sink: Sink<W>, args: &Args, tally: &mut Tally) -> Result<()> {
+    let (Some(report), written) = sink.finish()? else { return Ok(()) };
+    tally.records = written;
+    tally.merged = Some(report.records_in - report.records_out);
+    if let Some(path) = &args.dedup_report {
+        fs::write(path, report.to_string())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    } else if args.verbose {
+        eprint!("{report}");
+    }
+    Ok(())
+}
+
 /// Output buffer size: large writes, few system calls.
 const OUT_BUFFER: usize = 1 << 20;
 
@@ -219,8 +255,10 @@ const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 fn summary(tally: &Tally, args: &Args) {
     if !args.quiet {
         let files_read = tally.files - tally.failed_files;
+        let merged =
+            tally.merged.map(|n| format!("; {n} merged as duplicates")).unwrap_or_default();
         eprintln!(
-            "bibconv: converted {} record{} from {} file{}; {} skipped",
+            "bibconv: converted {} record{} from {} file{}; {} skipped{merged}",
             tally.records,
             plural(tally.records),
             files_read,
@@ -243,6 +281,7 @@ fn convert_all<W: Write + Send>(
 ) -> Result<()> {
     for path in inputs {
         tally.files += 1;
+        sink.source = path.display().to_string();
         let input = convert_input(path, args, sink)?;
         if input.records == 0 && input.errors > 0 {
             tally.failed_files += 1;
@@ -262,8 +301,11 @@ struct Sink<W: Write> {
     writer: Writer<W>,
     related: bool,
     verbose: bool,
-    /// Every record so far, when the output must wait for all of them; `None` to stream.
-    collected: Option<Vec<Record>>,
+    /// Every record so far by input, when the output must wait for all of them (`--dedup`);
+    /// `None` to stream.
+    collected: Option<Vec<bibconv::dedup::Source>>,
+    /// The input being read, for `--dedup`'s provenance.
+    source: String,
     /// Records passed on (after the `--related` filter).
     records: usize,
 }
@@ -274,21 +316,31 @@ impl<W: Write> Sink<W> {
             writer: Writer::new(out, to, options),
             related: args.related,
             verbose: args.verbose,
-            // `--dedup` will set `Some(Vec::new())` here and merge in `finish`.
-            collected: None,
+            collected: args.dedup.then(Vec::new),
+            source: String::new(),
             records: 0,
         }
     }
 
     /// Takes a batch of records, in input order.
     fn push(&mut self, mut records: Vec<Record>) -> Result<()> {
-        if !self.related {
-            records.retain(|r| r.related_to.is_none());
-        }
-        self.records += records.len();
         match &mut self.collected {
-            Some(all) => all.extend(records),
-            None => self.write(&records)?,
+            Some(sources) => {
+                // Related records take part in the matching; the filter applies after it.
+                self.records +=
+                    records.iter().filter(|r| self.related || r.related_to.is_none()).count();
+                match sources.last_mut() {
+                    Some(last) if last.name == self.source => last.records.append(&mut records),
+                    _ => sources.push(bibconv::dedup::Source::new(self.source.clone(), records)),
+                }
+            }
+            None => {
+                if !self.related {
+                    records.retain(|r| r.related_to.is_none());
+                }
+                self.records += records.len();
+                self.write(&records)?;
+            }
         }
         Ok(())
     }
@@ -310,15 +362,23 @@ impl<W: Write> Sink<W> {
         Ok(())
     }
 
-    /// Writes what was collected, closes the output and flushes it.
-    fn finish(mut self) -> Result<()> {
-        if let Some(all) = self.collected.take() {
+    /// Writes what was collected (merging duplicates first), closes the output and flushes
+    /// it; returns the duplicate report when `--dedup` is on.
+    fn finish(mut self) -> Result<(Option<bibconv::dedup::Report>, usize)> {
+        let mut report = None;
+        if let Some(sources) = self.collected.take() {
+            let (mut all, r) = bibconv::dedup::dedup(sources, &Default::default());
+            if !self.related {
+                all.retain(|r| r.related_to.is_none());
+            }
+            self.records = all.len();
             for batch in all.chunks(WRITE_BATCH) {
                 self.write(batch)?;
             }
+            report = Some(r);
         }
         self.writer.finish()?;
-        Ok(())
+        Ok((report, self.records))
     }
 }
 

@@ -227,3 +227,61 @@ fn related_records_are_marked_in_every_format() {
         assert_eq!(stdout(&o).matches("related-to").count(), 0);
     }
 }
+
+#[test]
+fn dedup_merges_the_two_seed_pairs_and_reports_them() {
+    let dir = tempdir("dedup");
+    let report = dir.join("clusters.txt");
+    let mut args: Vec<String> = seeds();
+    args.extend(["--related", "--dedup", "--to", "csl-json", "--dedup-report"].map(String::from));
+    args.push(report.display().to_string());
+    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("converted 29 records from 4 files; 0 skipped; 2 merged"),
+        "{}",
+        stderr(&o)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let merged: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["note"].as_str().is_some_and(|n| n.contains("merged-from")))
+        .collect();
+    assert_eq!(merged.len(), 2);
+    for (rec, pmid, first_author) in
+        [(merged[0], "27151153", "McDermott"), (merged[1], "25735554", "Coleman")]
+    {
+        assert_eq!(rec["PMID"], pmid);
+        assert_eq!(rec["author"][0]["family"], first_author);
+        assert!(rec["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(rec["abstract"].as_str().is_some_and(|a| a.len() > 500));
+    }
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.starts_with("dedup: 31 records in, 29 out; 2 clusters"), "{text}");
+
+    // Without --related only the page records and the merged ones are written.
+    let mut args: Vec<&str> = Vec::new();
+    let seeds = seeds();
+    args.extend(seeds.iter().map(String::as_str));
+    args.extend(["--dedup", "--to", "ris"]);
+    let o = run(&args);
+    assert!(
+        stderr(&o).contains("converted 21 records from 4 files; 0 skipped; 2 merged"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The report needs --dedup.
+    let o = run(&["--dedup-report", "x.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["--help"]);
+    assert!(stdout(&o).contains("--dedup"));
+    let o = run(&["--help"]);
+    assert!(
+        stdout(&o).contains("Never merged") || stdout(&o).contains("never merged"),
+        "{}",
+        stdout(&o)
+    );
+}
