@@ -129,7 +129,12 @@ fn dedup_help() -> String {
         "Merge duplicate records across all inputs into one record each. Related records a \
          page lists take part in the matching; without --related, only merged records that \
          include a non-related record are written.\n\n{}",
+        // Paragraphs reflowed: clap wraps the text itself.
         bibconv::dedup::RULES_HELP
+            .split("\n\n")
+            .map(|p| p.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n\n")
     )
 }
 
