@@ -161,3 +161,84 @@ mod helper_tests {
         assert_eq!(matching_open("x"), None);
     }
 }
+
+#[cfg(test)]
+/// The CNKI-style and BVS readers on random text and on random pages built from both
+/// layouts' labels and line shapes: `matches` and `parse` never panic.
+mod page_properties {
+    use proptest::prelude::*;
+
+    use super::{bvs, cnki};
+
+    type Reader = (fn(&str) -> bool, fn(&str) -> crate::Parsed);
+    const READERS: &[Reader] = &[(cnki::matches, cnki::parse), (bvs::matches, bvs::parse)];
+
+    /// Pieces of both layouts' lines, so random pages reach the deeper code paths.
+    const PIECES: &[&str] = &[
+        "\n",
+        " ",
+        ":",
+        "：",
+        ";",
+        "；",
+        ",",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[1 ]",
+        "[J]",
+        "[M]",
+        "//",
+        "•",
+        "|",
+        "作者",
+        "机构",
+        "摘要",
+        "相关论文",
+        "D O I",
+        "被引:3",
+        "页码:4 / 5",
+        "2021年14卷06期",
+        "欧阳志远",
+        "Checkland, Kath",
+        "1.",
+        "12.",
+        " ; ",
+        "45(Suppl 1): i54-i62, 2023 12 21.",
+        "Article in English | MEDLINE | ID: mdl-1",
+        "ABSTRACT",
+        "Subject(s)",
+        " , ",
+        "s.n",
+        "2020",
+        "e728-34",
+        "é",
+        "\u{a0}",
+        "10.1177/x",
+        "São Paulo; s.n; 2021. 156 p.",
+    ];
+
+    fn page() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(s in "\\PC*") {
+            for (matches, parse) in READERS {
+                let _ = matches(&s);
+                let _ = parse(&s);
+            }
+        }
+
+        #[test]
+        fn never_panics_on_page_like_text(s in page()) {
+            for (matches, parse) in READERS {
+                let _ = matches(&s);
+                let _ = parse(&s);
+            }
+        }
+    }
+}
