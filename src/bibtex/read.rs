@@ -371,12 +371,24 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
             }
         })
         .collect();
-    let pairs = fields
+    // Fields that link entries are resolved by `inherit`, never by the crate: given to it
+    // under their own names, `crossref = k` would point the one-entry bibliography (key `k`)
+    // at itself, and the crate recurses until the stack overflows (found by cargo fuzz).
+    let names: Vec<String> = fields
+        .iter()
+        .map(|f| match f.name.as_str() {
+            "crossref" | "xdata" | "xref" | "set" | "entryset" | "related" => {
+                format!("bibconv-{}", f.name)
+            }
+            name => name.to_owned(),
+        })
+        .collect();
+    let pairs = names
         .iter()
         .zip(&texts)
-        .map(|(f, text)| {
+        .map(|(name, text)| {
             let chunk = Spanned::new(RawChunk::Normal(text.as_str()), 0..text.len());
-            Pair::new(Spanned::new(f.name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
+            Pair::new(Spanned::new(name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
         })
         .collect();
     let entry = biblatex::RawEntry {
@@ -391,9 +403,9 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
     };
     let bib = biblatex::Bibliography::from_raw(raw)?;
     let entry = bib.into_iter().next();
-    Ok(fields
+    Ok(names
         .iter()
-        .map(|f| entry.as_ref().and_then(|e| e.fields.get(&f.name).cloned()).unwrap_or_default())
+        .map(|name| entry.as_ref().and_then(|e| e.fields.get(name).cloned()).unwrap_or_default())
         .collect())
 }
 
@@ -1032,6 +1044,20 @@ mod tests {
         assert_eq!(rec.title.as_deref(), Some("The \"omics\" revolution"));
         assert_eq!(rec.container_title.as_deref(), Some("J"));
         assert_eq!(rec.year(), Some(2019));
+    }
+
+    #[test]
+    fn fuzz_crossref_to_an_undefined_macro_does_not_recurse() {
+        // cargo fuzz (bibtex target): `crossref = k` (an undefined macro) made the crate's
+        // one-entry bibliography, keyed `k`, its own parent: stack overflow.
+        for src in
+            ["@book{a,\n  crossref = k,\n}\n", "@book{k, crossref = {k}}", "@misc{x, xdata = k}"]
+        {
+            let parsed = parse(src);
+            assert_eq!(parsed.records.len(), 1, "{src}");
+        }
+        let fuzzed = include_str!("../../fuzz/regressions/bibtex-crossref-self.bib");
+        assert_eq!(parse(fuzzed).records.len(), 3);
     }
 
     #[test]
