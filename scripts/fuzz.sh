@@ -25,5 +25,6 @@ seed pipeline seeds/* fixtures/encoding/*
 for t in "${targets[@]}"; do
   echo "== fuzzing $t for ${secs}s"
   cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=10 2>&1 \
-    | grep -E '^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|ERROR|panicked|SUMMARY' | tail -5
+    | grep -E '^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|ERROR|panicked|SUMMARY' | tail -5 \
+    || echo "== $t stopped on a crash: see fuzz/artifacts/$t/ (keep it under fuzz/regressions/ with a test once fixed)"
 done
