@@ -396,7 +396,7 @@ pub fn auto_protected(phrase: &str) -> bool {
 /// Replaces the braced symbol commands [`escape`] writes (`{\\textdegree}`, `{\\ss}`,
 /// `{$\\alpha$}`) by their characters, for readers whose TeX decoder does not know them all.
 pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("{\\") && !text.contains("{$") {
+    if !has_symbol_group(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = text.to_owned();
@@ -407,6 +407,22 @@ pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
         out = out.replace(&format!("{{${cmd}$}}"), &c.to_string());
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// True when a `{\\cmd}` or `{$\\cmd$}` group of [`SYMBOLS`] or [`MATH`] starts somewhere in
+/// `text` (an accent group such as `{\\"o}` is none).
+fn has_symbol_group(text: &str) -> bool {
+    text.match_indices('{').any(|(i, _)| {
+        let rest = text.get(i + 1..).unwrap_or_default();
+        if let Some(math) = rest.strip_prefix('$') {
+            MATH.iter().any(|(_, cmd)| math.strip_prefix(cmd).is_some_and(|r| r.starts_with("$}")))
+        } else {
+            rest.starts_with('\\')
+                && SYMBOLS
+                    .iter()
+                    .any(|(_, cmd)| rest.strip_prefix(cmd).is_some_and(|r| r.starts_with('}')))
+        }
+    })
 }
 
 /// Decodes TeX to Unicode: accents (`{\"o}`, `\'e`, `\c{c}`), letters (`\ss`, `\o`),
