@@ -178,8 +178,18 @@ const PUNCT: &[(char, &str)] = &[
 /// Writes `text` as TeX into `out`. With `ascii`, non-ASCII characters become LaTeX
 /// commands where one exists; characters with none are kept and pushed to `unmapped`.
 pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec<char>) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.chars();
+    loop {
+        // Runs of characters written as they are are copied whole.
+        let rest = chars.as_str();
+        let run = plain_run(rest.as_bytes(), ascii);
+        if run > 0 {
+            let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, ""));
+            out.push_str(plain);
+            chars = after.chars();
+        }
+        let Some(c) = chars.next() else { break };
+        let next = chars.clone().next();
         match c {
             '\\' => out.push_str("{\\textbackslash}"),
             // `\{` would count as a brace for BibTeX's balance check; the command form does not.
@@ -192,16 +202,16 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
                 out.push(c);
             }
             // A literal `--` must not become an en dash: break the TeX ligature.
-            '-' if chars.peek() == Some(&'-') => out.push_str("-{}"),
+            '-' if next == Some('-') => out.push_str("-{}"),
             '\n' | '\r' | '\t' if out.ends_with(' ') => {}
             '\n' | '\r' | '\t' => out.push(' '),
             // A letter followed by a combining accent with no precomposed form (`x̣`).
             c if ascii
                 && c.is_ascii_alphabetic()
-                && chars.peek().is_some_and(|m| ACCENTS.iter().any(|(_, a)| a == m)) =>
+                && next.is_some_and(|m| ACCENTS.iter().any(|(_, a)| *a == m)) =>
             {
                 let mut marks = String::new();
-                while let Some(&m) = chars.peek() {
+                while let Some(m) = chars.clone().next() {
                     if !ACCENTS.iter().any(|(_, a)| *a == m) {
                         break;
                     }
@@ -223,6 +233,38 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
                 }
             }
         }
+    }
+}
+
+/// How many leading bytes of `text` [`escape_into`] copies unchanged: no TeX special, no line
+/// break or tab, no `-`; with `ascii`, no non-ASCII character and no letter right before one
+/// (it may carry a combining accent). Always ends at a character boundary.
+fn plain_run(text: &[u8], ascii: bool) -> usize {
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'\\'
+                | b'{'
+                | b'}'
+                | b'~'
+                | b'^'
+                | b'&'
+                | b'%'
+                | b'$'
+                | b'#'
+                | b'_'
+                | b'-'
+                | b'\n'
+                | b'\r'
+                | b'\t'
+        ) || (ascii && !b.is_ascii())
+    };
+    let run = text.iter().position(|b| special(*b)).unwrap_or(text.len());
+    let before_non_ascii = ascii && text.get(run).is_some_and(|b| !b.is_ascii());
+    if before_non_ascii && run > 0 && text.get(run - 1).is_some_and(u8::is_ascii_alphabetic) {
+        run - 1
+    } else {
+        run
     }
 }
 
