@@ -142,30 +142,26 @@ impl<'r, 'a> Fields<'r, 'a> {
         Fields { fields, keys, used: vec![false; fields.len()] }
     }
 
-    /// The indices of the unused fields with one of `tags`, in record order.
-    fn unused_hits(&self, tags: &[&str]) -> Vec<usize> {
-        let wanted: Vec<(u32, &str)> = tags.iter().map(|t| (tag_key(t), *t)).collect();
-        self.keys
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, key)| {
-                let hit = !self.used[i]
-                    && wanted
-                        .iter()
-                        .any(|(k, t)| *k == *key && (*k != LONG_TAG || self.fields[i].tag == *t));
-                hit.then_some(i)
-            })
-            .collect()
+    /// True when field `i` is unused and has one of `tags`.
+    fn is_hit(&self, i: usize, tags: &[&str]) -> bool {
+        let (Some(&key), Some(false)) = (self.keys.get(i), self.used.get(i).copied()) else {
+            return false;
+        };
+        tags.iter().any(|t| {
+            tag_key(t) == key
+                && (key != LONG_TAG || self.fields.get(i).is_some_and(|f| f.tag == *t))
+        })
     }
 
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
     /// used; empty values are dropped.
     fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, Cow<'a, str>)> {
-        let hits: Vec<usize> = self.unused_hits(tags);
-        let mut out = Vec::with_capacity(hits.len());
-        for i in hits {
+        let mut out = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if !self.is_hit(i, tags) {
+                continue;
+            }
             self.used[i] = true;
-            let f = &self.fields[i];
             // Notes are free-form: their line structure (lists) is kept.
             let value = join(&f.parts, if f.tag == "N1" { "\n" } else { " " });
             if !value.is_empty() {
@@ -177,11 +173,12 @@ impl<'r, 'a> Fields<'r, 'a> {
 
     /// The value lines of `tag`, each field's lines separately, marked as used.
     fn take_lines(&mut self, tag: &str) -> Vec<&'a str> {
-        let hits: Vec<usize> = self.unused_hits(&[tag]);
         let mut out = Vec::new();
-        for i in hits {
-            self.used[i] = true;
-            out.extend(self.fields[i].parts.iter().copied().filter(|p| !p.is_empty()));
+        for (i, f) in self.fields.iter().enumerate() {
+            if self.is_hit(i, &[tag]) {
+                self.used[i] = true;
+                out.extend(f.parts.iter().copied().filter(|p| !p.is_empty()));
+            }
         }
         out
     }
