@@ -293,6 +293,10 @@ fn escape_char(c: char, out: &mut String) -> bool {
         out.push_str("$}");
         return true;
     }
+    // Only a Latin letter with accents has a form (most characters are not: skip the copy).
+    if !std::iter::once(c).nfd().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
     let decomposed: String = std::iter::once(c).nfd().collect();
     escape_sequence(&decomposed, out)
 }
