@@ -240,26 +240,8 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
 /// break or tab, no `-`; with `ascii`, no non-ASCII character and no letter right before one
 /// (it may carry a combining accent). Always ends at a character boundary.
 fn plain_run(text: &[u8], ascii: bool) -> usize {
-    let special = |b: u8| {
-        matches!(
-            b,
-            b'\\'
-                | b'{'
-                | b'}'
-                | b'~'
-                | b'^'
-                | b'&'
-                | b'%'
-                | b'$'
-                | b'#'
-                | b'_'
-                | b'-'
-                | b'\n'
-                | b'\r'
-                | b'\t'
-        ) || (ascii && !b.is_ascii())
-    };
-    let run = text.iter().position(|b| special(*b)).unwrap_or(text.len());
+    let table = if ascii { &ESCAPE_ASCII } else { &ESCAPE_UNICODE };
+    let run = text.iter().position(|b| table[usize::from(*b)]).unwrap_or(text.len());
     let before_non_ascii = ascii && text.get(run).is_some_and(|b| !b.is_ascii());
     if before_non_ascii && run > 0 && text.get(run - 1).is_some_and(u8::is_ascii_alphabetic) {
         run - 1
@@ -267,6 +249,27 @@ fn plain_run(text: &[u8], ascii: bool) -> usize {
         run
     }
 }
+
+/// The bytes [`escape_into`] cannot copy as they are, as a lookup table; with `ascii`, every
+/// non-ASCII byte too.
+const fn escape_table(ascii: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let special = b"\\{}~^&%$#_-\n\r\t";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    let mut b = 128;
+    while ascii && b < 256 {
+        table[b] = true;
+        b += 1;
+    }
+    table
+}
+
+const ESCAPE_ASCII: [bool; 256] = escape_table(true);
+const ESCAPE_UNICODE: [bool; 256] = escape_table(false);
 
 /// [`escape_into`] into a new string.
 pub fn escape(text: &str, ascii: bool, unmapped: &mut Vec<char>) -> String {
