@@ -386,7 +386,7 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .zip(&texts)
         .map(|(f, text)| {
-            let chunk = Spanned::new(RawChunk::Normal(&**text), 0..text.len());
+            let chunk = Spanned::new(RawChunk::Normal(text), 0..text.len());
             Pair::new(Spanned::new(f.name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
         })
         .collect();
