@@ -721,9 +721,12 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     let get = |name: &str| fields.iter().find(|(n, _, _)| n == name).map(|(_, v, _)| v);
     let text = |name: &str| get(name).map(|v| v.text.as_str()).filter(|t| !t.is_empty());
     let is_article = matches!(rec.kind, Kind::ArticleJournal);
-    let mut used: HashSet<&str> = HashSet::new();
+    // Which fields were read (by name: every field of a taken name counts).
+    let mut used = vec![false; fields.len()];
     let mut take = |name: &'static str| {
-        used.insert(name);
+        for ((n, _, _), u) in fields.iter().zip(used.iter_mut()) {
+            *u |= n == name;
+        }
         text(name)
     };
 
@@ -962,8 +965,8 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     Record::set(&mut rec.note, take("note").unwrap_or_default());
 
     // Everything else is kept under its own name.
-    for (name, value, _) in &fields {
-        if !used.contains(name.as_str()) && !value.text.is_empty() {
+    for ((name, value, _), used) in fields.iter().zip(&used) {
+        if !used && !value.text.is_empty() {
             rec.push_extra(name, &value.text);
         }
     }
