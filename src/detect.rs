@@ -9,6 +9,10 @@ pub(crate) const TRIED: &str =
 /// How many lines detection looks at for the line formats.
 const SNIFF_LINES: usize = 200;
 
+/// How many bytes of a text the page-layout matchers look at first: their markers are near
+/// the top of a copied page, and a 200 MB BibTeX file should not be scanned for them.
+const PAGE_SNIFF_BYTES: usize = 64 * 1024;
+
 /// The format `src` is written in, or `None` when nothing fits.
 ///
 /// Interchange formats are recognised by their syntax: a JSON array or object for CSL-JSON,
@@ -28,13 +32,35 @@ pub fn detect(src: &str) -> Option<InputFormat> {
     {
         return Some(InputFormat::Nbib);
     }
-    if let Some(layout) = web::detect(src) {
+    let head = page_head(src);
+    if let Some(layout) = web::detect(head) {
         return Some(layout);
     }
     if text.lines().any(is_bibtex_entry_start) {
         return Some(InputFormat::Bibtex);
     }
+    // No BibTeX either: a long page may carry its markers further down.
+    if head.len() < src.len() {
+        return web::detect(src);
+    }
     None
+}
+
+/// The first [`PAGE_SNIFF_BYTES`] of `src`, cut after the last whole line in them (or at a
+/// character boundary when there is no line break); all of `src` when it is shorter.
+fn page_head(src: &str) -> &str {
+    if src.len() <= PAGE_SNIFF_BYTES {
+        return src;
+    }
+    let mut end = PAGE_SNIFF_BYTES;
+    while !src.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = src.get(..end).unwrap_or(src);
+    match head.rfind('\n') {
+        Some(nl) => head.get(..=nl).unwrap_or(head),
+        None => head,
+    }
 }
 
 /// `TY  - JOUR`, tolerating one or two spaces before the dash.
@@ -76,5 +102,24 @@ mod tests {
         assert_eq!(detect("% comment\n@Article{key,\n title={x}}"), Some(InputFormat::Bibtex));
         assert_eq!(detect("just some words\nmail me @ home"), None);
         assert_eq!(detect(""), None);
+    }
+
+    #[test]
+    fn page_head_is_bounded_and_whole_lines() {
+        let long = "é".repeat(PAGE_SNIFF_BYTES);
+        assert!(page_head(&long).len() <= PAGE_SNIFF_BYTES);
+        let lines = "a line\n".repeat(PAGE_SNIFF_BYTES / 4);
+        let head = page_head(&lines);
+        assert!(head.len() <= PAGE_SNIFF_BYTES && head.ends_with('\n'));
+        assert_eq!(page_head("short"), "short");
+    }
+
+    #[test]
+    fn large_bibtex_is_bibtex() {
+        let mut text = String::from("@string{j = {J}}\n");
+        while text.len() < 2 * PAGE_SNIFF_BYTES {
+            text.push_str("@article{k, title = {Abstract: Keywords: DOI: x}, journal = j}\n");
+        }
+        assert_eq!(detect(&text), Some(InputFormat::Bibtex));
     }
 }

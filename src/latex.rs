@@ -178,8 +178,18 @@ const PUNCT: &[(char, &str)] = &[
 /// Writes `text` as TeX into `out`. With `ascii`, non-ASCII characters become LaTeX
 /// commands where one exists; characters with none are kept and pushed to `unmapped`.
 pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec<char>) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.chars();
+    loop {
+        // Runs of characters written as they are are copied whole.
+        let rest = chars.as_str();
+        let run = plain_run(rest.as_bytes(), ascii);
+        if run > 0 {
+            let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, ""));
+            out.push_str(plain);
+            chars = after.chars();
+        }
+        let Some(c) = chars.next() else { break };
+        let next = chars.clone().next();
         match c {
             '\\' => out.push_str("{\\textbackslash}"),
             // `\{` would count as a brace for BibTeX's balance check; the command form does not.
@@ -192,16 +202,16 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
                 out.push(c);
             }
             // A literal `--` must not become an en dash: break the TeX ligature.
-            '-' if chars.peek() == Some(&'-') => out.push_str("-{}"),
+            '-' if next == Some('-') => out.push_str("-{}"),
             '\n' | '\r' | '\t' if out.ends_with(' ') => {}
             '\n' | '\r' | '\t' => out.push(' '),
             // A letter followed by a combining accent with no precomposed form (`x̣`).
             c if ascii
                 && c.is_ascii_alphabetic()
-                && chars.peek().is_some_and(|m| ACCENTS.iter().any(|(_, a)| a == m)) =>
+                && next.is_some_and(|m| ACCENTS.iter().any(|(_, a)| *a == m)) =>
             {
                 let mut marks = String::new();
-                while let Some(&m) = chars.peek() {
+                while let Some(m) = chars.clone().next() {
                     if !ACCENTS.iter().any(|(_, a)| *a == m) {
                         break;
                     }
@@ -225,6 +235,41 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
         }
     }
 }
+
+/// How many leading bytes of `text` [`escape_into`] copies unchanged: no TeX special, no line
+/// break or tab, no `-`; with `ascii`, no non-ASCII character and no letter right before one
+/// (it may carry a combining accent). Always ends at a character boundary.
+fn plain_run(text: &[u8], ascii: bool) -> usize {
+    let table = if ascii { &ESCAPE_ASCII } else { &ESCAPE_UNICODE };
+    let run = text.iter().position(|b| table[usize::from(*b)]).unwrap_or(text.len());
+    let before_non_ascii = ascii && text.get(run).is_some_and(|b| !b.is_ascii());
+    if before_non_ascii && run > 0 && text.get(run - 1).is_some_and(u8::is_ascii_alphabetic) {
+        run - 1
+    } else {
+        run
+    }
+}
+
+/// The bytes [`escape_into`] cannot copy as they are, as a lookup table; with `ascii`, every
+/// non-ASCII byte too.
+const fn escape_table(ascii: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let special = b"\\{}~^&%$#_-\n\r\t";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    let mut b = 128;
+    while ascii && b < 256 {
+        table[b] = true;
+        b += 1;
+    }
+    table
+}
+
+const ESCAPE_ASCII: [bool; 256] = escape_table(true);
+const ESCAPE_UNICODE: [bool; 256] = escape_table(false);
 
 /// [`escape_into`] into a new string.
 pub fn escape(text: &str, ascii: bool, unmapped: &mut Vec<char>) -> String {
@@ -250,6 +295,10 @@ fn escape_char(c: char, out: &mut String) -> bool {
         out.push_str(s);
         out.push_str("$}");
         return true;
+    }
+    // Only a Latin letter with accents has a form (most characters are not: skip the copy).
+    if !std::iter::once(c).nfd().next().is_some_and(|b| b.is_ascii_alphabetic()) {
+        return false;
     }
     let decomposed: String = std::iter::once(c).nfd().collect();
     escape_sequence(&decomposed, out)
@@ -396,7 +445,7 @@ pub fn auto_protected(phrase: &str) -> bool {
 /// Replaces the braced symbol commands [`escape`] writes (`{\\textdegree}`, `{\\ss}`,
 /// `{$\\alpha$}`) by their characters, for readers whose TeX decoder does not know them all.
 pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("{\\") && !text.contains("{$") {
+    if !has_symbol_group(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = text.to_owned();
@@ -407,6 +456,22 @@ pub fn decode_symbol_groups(text: &str) -> std::borrow::Cow<'_, str> {
         out = out.replace(&format!("{{${cmd}$}}"), &c.to_string());
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// True when a `{\\cmd}` or `{$\\cmd$}` group of [`SYMBOLS`] or [`MATH`] starts somewhere in
+/// `text` (an accent group such as `{\\"o}` is none).
+fn has_symbol_group(text: &str) -> bool {
+    text.match_indices('{').any(|(i, _)| {
+        let rest = text.get(i + 1..).unwrap_or_default();
+        if let Some(math) = rest.strip_prefix('$') {
+            MATH.iter().any(|(_, cmd)| math.strip_prefix(cmd).is_some_and(|r| r.starts_with("$}")))
+        } else {
+            rest.starts_with('\\')
+                && SYMBOLS
+                    .iter()
+                    .any(|(_, cmd)| rest.strip_prefix(cmd).is_some_and(|r| r.starts_with('}')))
+        }
+    })
 }
 
 /// Decodes TeX to Unicode: accents (`{\"o}`, `\'e`, `\c{c}`), letters (`\ss`, `\o`),

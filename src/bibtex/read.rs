@@ -8,6 +8,7 @@
 //!   year = 2013, month = jan, pages = {49--56}}
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use biblatex::{Chunk, ChunksExt, RawBibliography};
@@ -120,7 +121,7 @@ pub fn parse(src: &str) -> Parsed {
         }
     }
 
-    let inherited = inherit(&entries, &mut diagnostics);
+    let inherited = inherit(entries, &mut diagnostics);
     let mut records = Vec::with_capacity(inherited.len());
     for entry in inherited {
         if entry.ty == "xdata" || entry.ty == "set" {
@@ -232,13 +233,18 @@ fn lowercase_and(text: &str) -> String {
 /// Copies the fields of `crossref` and `xdata` parents into their children, following chains
 /// (a cycle stops at the first repeated entry). A book's `title` becomes a chapter's
 /// `booktitle`, a periodical's `title` an article's `journaltitle` (biber's rules).
-fn inherit(entries: &[Expanded], diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
+fn inherit(entries: Vec<Expanded>, diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         by_key.entry(e.key.to_lowercase()).or_insert(i);
     }
-    let mut out = Vec::with_capacity(entries.len());
+    // Only children are copied; every other entry is moved through as it is.
+    let mut children: Vec<Option<Expanded>> = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
+        if entry.get("crossref").is_none() && entry.get("xdata").is_none() {
+            children.push(None);
+            continue;
+        }
         let mut child = entry.clone();
         child.fields.retain(|f| f.name != "crossref" && f.name != "xdata");
         let mut visited: HashSet<usize> = HashSet::from([i]);
@@ -278,9 +284,9 @@ fn inherit(entries: &[Expanded], diags: &mut Vec<Diagnostic>) -> Vec<Expanded> {
                 }
             }
         }
-        out.push(child);
+        children.push(Some(child));
     }
-    out
+    entries.into_iter().zip(children).map(|(entry, child)| child.unwrap_or(entry)).collect()
 }
 
 fn copy_missing(child: &mut Expanded, parent: &Expanded, crossref: bool) {
@@ -354,20 +360,25 @@ fn brace_depth(text: &str) -> usize {
 /// Runs the crate's resolve stage over `fields` (already expanded: no macros left).
 fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::ParseError> {
     use biblatex::{Pair, RawChunk, Spanned};
-    let texts: Vec<String> = fields
+    let texts: Vec<Cow<'_, str>> = fields
         .iter()
         .map(|f| {
             let text = dotless_accents(&f.text);
             let text = match latex::decode_symbol_groups(&text) {
-                std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t),
-                std::borrow::Cow::Borrowed(_) => text,
+                Cow::Owned(t) => Cow::Owned(t),
+                Cow::Borrowed(_) => text,
             };
             // A date's `~` is EDTF's "approximate", not a tie.
             if is_verbatim(&f.name) || f.name.ends_with("date") {
-                text.into_owned()
-            } else {
+                text
+            } else if text.contains("\\-") {
                 // `\-` (a hyphenation point) would take a following `{C}` as its argument.
-                ties_to_spaces(&text.replace("\\-", ""))
+                Cow::Owned(ties_to_spaces(&text.replace("\\-", "")).into_owned())
+            } else {
+                match ties_to_spaces(&text) {
+                    Cow::Owned(t) => Cow::Owned(t),
+                    Cow::Borrowed(_) => text,
+                }
             }
         })
         .collect();
@@ -387,7 +398,7 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .iter()
         .zip(&texts)
         .map(|(name, text)| {
-            let chunk = Spanned::new(RawChunk::Normal(text.as_str()), 0..text.len());
+            let chunk = Spanned::new(RawChunk::Normal(text), 0..text.len());
             Pair::new(Spanned::new(name.as_str(), 0..0), Spanned::new(vec![chunk], 0..text.len()))
         })
         .collect();
@@ -402,11 +413,54 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         abbreviations: Vec::new(),
     };
     let bib = biblatex::Bibliography::from_raw(raw)?;
-    let entry = bib.into_iter().next();
+    let mut entry = bib.into_iter().next();
+    // Moved out, except where a later field of the same name still needs the value.
     Ok(names
         .iter()
-        .map(|name| entry.as_ref().and_then(|e| e.fields.get(name).cloned()).unwrap_or_default())
+        .enumerate()
+        .map(|(i, name)| {
+            let e = entry.as_mut();
+            let chunks = if names.get(i + 1..).is_some_and(|rest| rest.contains(name)) {
+                e.and_then(|e| e.fields.get(name).cloned())
+            } else {
+                e.and_then(|e| e.fields.remove(name))
+            };
+            chunks.unwrap_or_default()
+        })
         .collect())
+}
+
+/// What the crate makes of a value with no TeX in it (see [`is_plain`]): one normal chunk
+/// with each run of white space as one space, and `--`/`---` as en and em dashes (a longer
+/// run of hyphens is read three at a time).
+fn plain_chunks(text: &str) -> biblatex::Chunks {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            out.push(' ');
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        } else if c == '-' {
+            let mut hyphens = 1;
+            while hyphens < 3 && chars.next_if_eq(&'-').is_some() {
+                hyphens += 1;
+            }
+            out.push(match hyphens {
+                1 => '-',
+                2 => '–',
+                _ => '—',
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    vec![biblatex::Spanned::new(Chunk::Normal(out), 0..text.len())]
+}
+
+/// True when the crate would only collapse white space and read dashes in `f`: no `\\`,
+/// braces, math or ties, and not a field the crate resolves (`crossref`, `xdata`).
+fn is_plain(f: &Field) -> bool {
+    !f.text.contains(['\\', '{', '}', '$', '~']) && f.name != "crossref" && f.name != "xdata"
 }
 
 /// `\"\i` and `\'{\i}` → `\"{i}`: the crate takes the backslash of `\i` as the accent's
@@ -434,9 +488,17 @@ fn dotless_accents(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Decodes every field of an entry, through the crate where it accepts the field.
 fn decode_fields(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Vec<(String, Value, usize)> {
-    let eligible: Vec<&Field> =
-        entry.fields.iter().filter(|f| brace_depth(&f.text) <= MAX_CRATE_DEPTH).collect();
     let mut chunks: HashMap<&str, biblatex::Chunks> = HashMap::new();
+    // Plain values (most numbers, identifiers, keywords, abstracts) skip the crate; a name
+    // given twice keeps the crate's rules for repeats.
+    let mut eligible: Vec<&Field> = Vec::with_capacity(entry.fields.len());
+    for f in &entry.fields {
+        if is_plain(f) && entry.fields.iter().filter(|g| g.name == f.name).count() == 1 {
+            chunks.insert(f.name.as_str(), plain_chunks(&f.text));
+        } else if brace_depth(&f.text) <= MAX_CRATE_DEPTH {
+            eligible.push(f);
+        }
+    }
     match crate_chunks(&eligible) {
         Ok(all) => {
             for (f, c) in eligible.iter().zip(all) {
@@ -534,14 +596,17 @@ fn scripts(math: &str) -> String {
 }
 
 /// A tie `~` (not `\~`) is a space.
-fn ties_to_spaces(text: &str) -> String {
+fn ties_to_spaces(text: &str) -> Cow<'_, str> {
+    if !text.contains('~') {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut prev = ' ';
     for c in text.chars() {
         out.push(if c == '~' && prev != '\\' { ' ' } else { c });
         prev = c;
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `\%`, `\#`, `\_`, `\&` in a URL or DOI are TeX escapes (hyperref reads them so); the
@@ -667,9 +732,12 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     let get = |name: &str| fields.iter().find(|(n, _, _)| n == name).map(|(_, v, _)| v);
     let text = |name: &str| get(name).map(|v| v.text.as_str()).filter(|t| !t.is_empty());
     let is_article = matches!(rec.kind, Kind::ArticleJournal);
-    let mut used: HashSet<&str> = HashSet::new();
+    // Which fields were read (by name: every field of a taken name counts).
+    let mut used = vec![false; fields.len()];
     let mut take = |name: &'static str| {
-        used.insert(name);
+        for ((n, _, _), u) in fields.iter().zip(used.iter_mut()) {
+            *u |= n == name;
+        }
         text(name)
     };
 
@@ -908,8 +976,8 @@ fn to_record(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Record {
     Record::set(&mut rec.note, take("note").unwrap_or_default());
 
     // Everything else is kept under its own name.
-    for (name, value, _) in &fields {
-        if !used.contains(name.as_str()) && !value.text.is_empty() {
+    for ((name, value, _), used) in fields.iter().zip(&used) {
+        if !used && !value.text.is_empty() {
             rec.push_extra(name, &value.text);
         }
     }

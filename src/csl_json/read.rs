@@ -59,6 +59,13 @@ pub fn parse(src: &str) -> Result<Parsed, Error> {
 fn items(src: &str) -> Result<Vec<&RawValue>, Error> {
     // A byte-order mark is not JSON; offsets stay offsets into `src`.
     let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    // An array (the usual case) is read in one pass; anything else, and an array that does
+    // not parse, takes the path below, which says where the text is not JSON.
+    if body.trim_start().starts_with('[')
+        && let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(body)
+    {
+        return Ok(items);
+    }
     let top: &RawValue = serde_json::from_str(body).map_err(|e| json_error(src, body, &e))?;
     let text = top.get();
     if text.starts_with('[') {

@@ -14,6 +14,8 @@
 //! - `M2  - name: value` lines (what our writer and Zotero's Extra use) go back to their
 //!   field (`PMID`, `PMCID`, `DOI`, CSL variables without a RIS tag) or to `extra[name]`.
 
+use std::borrow::Cow;
+
 use super::{editor_tags, is_book, series_number_tag, ty_to_kind};
 use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, normalize_pages};
 use crate::tagged::{self, Line};
@@ -118,22 +120,52 @@ fn finish(raw: RawRecord<'_>, parsed: &mut Parsed) {
 /// The fields of one record, each taken at most once; what is left goes to `extra`.
 struct Fields<'r, 'a> {
     fields: &'r [RawField<'a>],
+    /// Each field's tag as a number ([`tag_key`]), so that lookups compare integers.
+    keys: Vec<u32>,
     used: Vec<bool>,
 }
 
-impl<'a> Fields<'_, 'a> {
+/// A two-byte tag packed into a number; any other tag is [`LONG_TAG`] and compared as text.
+fn tag_key(tag: &str) -> u32 {
+    match tag.as_bytes() {
+        [a, b] => u32::from(*a) << 8 | u32::from(*b),
+        _ => LONG_TAG,
+    }
+}
+
+/// The [`tag_key`] of a tag that is not two bytes long.
+const LONG_TAG: u32 = u32::MAX;
+
+impl<'r, 'a> Fields<'r, 'a> {
+    fn new(fields: &'r [RawField<'a>]) -> Self {
+        let keys = fields.iter().map(|f| tag_key(f.tag)).collect();
+        Fields { fields, keys, used: vec![false; fields.len()] }
+    }
+
+    /// True when field `i` is unused and has one of `tags`.
+    fn is_hit(&self, i: usize, tags: &[&str]) -> bool {
+        let (Some(&key), Some(false)) = (self.keys.get(i), self.used.get(i).copied()) else {
+            return false;
+        };
+        tags.iter().any(|t| {
+            tag_key(t) == key
+                && (key != LONG_TAG || self.fields.get(i).is_some_and(|f| f.tag == *t))
+        })
+    }
+
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
     /// used; empty values are dropped.
-    fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, String)> {
+    fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, Cow<'a, str>)> {
         let mut out = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
-            if !self.used[i] && tags.contains(&f.tag) {
-                self.used[i] = true;
-                // Notes are free-form: their line structure (lists) is kept.
-                let value = join(&f.parts, if f.tag == "N1" { "\n" } else { " " });
-                if !value.is_empty() {
-                    out.push((f.tag, value));
-                }
+            if !self.is_hit(i, tags) {
+                continue;
+            }
+            self.used[i] = true;
+            // Notes are free-form: their line structure (lists) is kept.
+            let value = join(&f.parts, if f.tag == "N1" { "\n" } else { " " });
+            if !value.is_empty() {
+                out.push((f.tag, value));
             }
         }
         out
@@ -143,7 +175,7 @@ impl<'a> Fields<'_, 'a> {
     fn take_lines(&mut self, tag: &str) -> Vec<&'a str> {
         let mut out = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
-            if !self.used[i] && f.tag == tag {
+            if self.is_hit(i, &[tag]) {
                 self.used[i] = true;
                 out.extend(f.parts.iter().copied().filter(|p| !p.is_empty()));
             }
@@ -153,8 +185,8 @@ impl<'a> Fields<'_, 'a> {
 
     /// The first value among `tags`, by priority of the tag; every other value that differs
     /// from it is kept in `extra` under its tag.
-    fn pick(&mut self, rec: &mut Record, tags: &[&str]) -> Option<String> {
-        let mut chosen: Option<String> = None;
+    fn pick(&mut self, rec: &mut Record, tags: &[&str]) -> Option<Cow<'a, str>> {
+        let mut chosen: Option<Cow<'a, str>> = None;
         for tag in tags {
             for (tag, value) in self.take(&[tag]) {
                 match &chosen {
@@ -168,16 +200,18 @@ impl<'a> Fields<'_, 'a> {
     }
 }
 
-/// Joins a value's lines with `sep`.
-fn join(parts: &[&str], sep: &str) -> String {
-    let mut out = String::new();
-    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push_str(sep);
-        }
+/// Joins a value's lines with `sep`; a one-line value is borrowed.
+fn join<'a>(parts: &[&'a str], sep: &str) -> Cow<'a, str> {
+    let mut lines = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty());
+    let Some(first) = lines.next() else { return Cow::Borrowed("") };
+    let Some(second) = lines.next() else { return Cow::Borrowed(first) };
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + sep.len()).sum());
+    out.push_str(first);
+    for p in std::iter::once(second).chain(lines) {
+        out.push_str(sep);
         out.push_str(p);
     }
-    out
+    Cow::Owned(out)
 }
 
 fn build(raw: &RawRecord<'_>) -> Record {
@@ -186,7 +220,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
     if kind.is_none() {
         rec.push_extra("ris-type", raw.ty);
     }
-    let mut f = Fields { fields: &raw.fields, used: vec![false; raw.fields.len()] };
+    let mut f = Fields::new(&raw.fields);
     let book = is_book(rec.kind);
 
     // Titles.
@@ -258,7 +292,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
         match clean_doi(&value) {
             Some(doi) if rec.doi.is_none() => rec.doi = Some(doi),
             Some(doi) if rec.doi.as_ref() == Some(&doi) => {}
-            _ if rec.genre.is_none() => rec.genre = Some(value),
+            _ if rec.genre.is_none() => rec.genre = Some(value.into_owned()),
             _ => rec.push_extra("M3", &value),
         }
     }
@@ -296,7 +330,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
     rec
 }
 
-fn set(slot: &mut Option<String>, value: Option<String>) {
+fn set(slot: &mut Option<String>, value: Option<Cow<'_, str>>) {
     if let Some(v) = value {
         Record::set(slot, &v);
     }
@@ -312,8 +346,8 @@ fn read_containers(f: &mut Fields<'_, '_>, rec: &mut Record, book: bool) {
         set(&mut rec.collection_title, series);
         for (tag, value) in f.take(&["BT"]) {
             if rec.title.is_none() {
-                rec.title = Some(value);
-            } else if rec.title.as_deref() != Some(value.as_str()) {
+                rec.title = Some(value.into_owned());
+            } else if rec.title.as_deref() != Some(&*value) {
                 rec.push_extra(tag, &value);
             }
         }
@@ -334,18 +368,18 @@ fn read_containers(f: &mut Fields<'_, '_>, rec: &mut Record, book: bool) {
     let container = f.pick(rec, &["T2", "JF", "BT"]);
     if rec.container_title.is_none() {
         set(&mut rec.container_title, container);
-    } else if let Some(c) = container.filter(|c| rec.container_title.as_ref() != Some(c)) {
+    } else if let Some(c) = container.filter(|c| rec.container_title.as_deref() != Some(&**c)) {
         rec.push_extra("T2", &c);
     }
     // `JO` is a full title in some exports and an abbreviation in others (Zotero reads an
     // abbreviation): it fills whichever slot is still empty.
     for (tag, value) in f.take(&["JO"]) {
         if rec.container_title.is_none() {
-            rec.container_title = Some(value);
-        } else if rec.container_title.as_deref() == Some(value.as_str()) {
+            rec.container_title = Some(value.into_owned());
+        } else if rec.container_title.as_deref() == Some(&*value) {
         } else if rec.container_title_short.is_none() {
-            rec.container_title_short = Some(value);
-        } else if rec.container_title_short.as_deref() != Some(value.as_str()) {
+            rec.container_title_short = Some(value.into_owned());
+        } else if rec.container_title_short.as_deref() != Some(&*value) {
             rec.push_extra(tag, &value);
         }
     }
@@ -364,7 +398,7 @@ pub(crate) fn ris_person(value: &str) -> Person {
     }
 }
 
-fn people(values: Vec<(&str, String)>) -> Vec<Person> {
+fn people(values: Vec<(&str, Cow<'_, str>)>) -> Vec<Person> {
     values.iter().map(|(_, v)| ris_person(v)).filter(|p| !p.is_empty()).collect()
 }
 
@@ -475,7 +509,7 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
         // Zotero writes report and patent numbers as `SN`.
         let numbered = matches!(rec.kind, Kind::Report | Kind::Patent);
         if numbered && rec.number.is_none() && !is_standard_number(&value) {
-            rec.number = Some(value);
+            rec.number = Some(value.into_owned());
             continue;
         }
         for piece in value.split([';', ',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
@@ -508,7 +542,7 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
     // `UR` is never split at `;`: SICI DOIs contain one (`…>3.0.CO;2-C`).
     for (tag, value) in f.take(&["UR"]) {
         if rec.url.is_none() {
-            rec.url = Some(value);
+            rec.url = Some(value.into_owned());
         } else {
             rec.push_extra(tag, &value);
         }
@@ -520,7 +554,7 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
             .or_else(|| pubmed_db.then(|| clean_pmid(&value)).flatten().filter(|p| *p == value));
         match pmid {
             Some(pmid) if rec.pmid.is_none() => rec.pmid = Some(pmid),
-            _ if rec.archive_location.is_none() => rec.archive_location = Some(value),
+            _ if rec.archive_location.is_none() => rec.archive_location = Some(value.into_owned()),
             _ => rec.push_extra(tag, &value),
         }
     }
