@@ -88,7 +88,7 @@ pub fn write_entry(
         archive_location: rec.archive_location.as_deref(),
         call_number: rec.call_number.as_deref(),
         abstract_text: rec.abstract_text.as_deref(),
-        keyword: keywords(&rec.keyword),
+        keyword: keywords(&rec.keyword, lost),
         language: rec.language.as_deref(),
         note,
     };
@@ -115,10 +115,26 @@ fn join(list: &[String], sep: &str) -> Option<String> {
 }
 
 /// Keywords joined with `, `, or with `; ` when a keyword holds a comma (`Neoplasms, Lung`),
-/// which the reader splits at first.
-fn keywords(list: &[String]) -> Option<String> {
-    let sep = if list.iter().any(|k| k.contains(',')) { "; " } else { ", " };
-    join(list, sep)
+/// which the reader splits at first (a lone such keyword gets a closing `;`). A keyword
+/// holding `;` cannot survive the join: it is written split there, and reported.
+fn keywords(list: &[String], lost: &mut Vec<String>) -> Option<String> {
+    let pieces: Vec<&str> =
+        list.iter().flat_map(|k| k.split(';')).map(str::trim).filter(|k| !k.is_empty()).collect();
+    if pieces.len() != list.len() || pieces.iter().zip(list).any(|(p, k)| p != k) {
+        lost.push("keywords holding `;` written split at it".into());
+    }
+    if pieces.is_empty() {
+        return None;
+    }
+    if pieces.iter().any(|k| k.contains(',')) {
+        let mut joined = pieces.join("; ");
+        if pieces.len() == 1 {
+            joined.push(';');
+        }
+        Some(joined)
+    } else {
+        Some(pieces.join(", "))
+    }
 }
 
 fn names(people: &[Person]) -> Vec<CslName> {
