@@ -107,7 +107,7 @@ nbib2xml=${NBIB2XML:-$(command -v nbib2xml || true)}
 measure() {
     local conv=$1 tool=$2 n=$3 input=$4 nruns=$5 cmd=$6
     local bytes times=() rss=0 status=ok i start end t m
-    bytes=$(stat -c %s "$input")
+    bytes=$(stat -L -c %s "$input")
     for ((i = 0; i < nruns; i++)); do
         start=$EPOCHREALTIME
         if ! /usr/bin/time -f '%M' -o "$tmp/time.txt" bash -c "$cmd" >/dev/null 2>"$tmp/stderr.txt"; then
