@@ -242,3 +242,120 @@ mod page_properties {
         }
     }
 }
+
+/// The EPrints and Emerald readers on their seeds: every seed line placed, the other seeds and
+/// the other layout's pages not taken, partial copies and random text never a panic.
+#[cfg(test)]
+mod seed_tests {
+    use super::{emerald, eprints};
+    use crate::Parsed;
+
+    struct Layout {
+        seed: &'static str,
+        other_fixtures: &'static str,
+        matches: fn(&str) -> bool,
+        parse: fn(&str) -> Parsed,
+    }
+
+    const SEEDS: &[&str] = &[
+        "000_03074430344a2eb4",
+        "001_324412edea90c2cb",
+        "002_fc63fb150162b550",
+        "003_52230baad5f3f45f",
+    ];
+
+    const LAYOUTS: &[Layout] = &[
+        Layout {
+            seed: "002_fc63fb150162b550",
+            other_fixtures: "fixtures/read/emerald",
+            matches: eprints::matches,
+            parse: eprints::parse,
+        },
+        Layout {
+            seed: "003_52230baad5f3f45f",
+            other_fixtures: "fixtures/read/eprints",
+            matches: emerald::matches,
+            parse: emerald::parse,
+        },
+    ];
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("file")
+    }
+
+    /// Every line of the seed is placed or known chrome: no warnings.
+    #[test]
+    fn seed_places_every_line() {
+        for l in LAYOUTS {
+            let parsed = (l.parse)(&read(&format!("seeds/{}.txt", l.seed)));
+            assert_eq!(parsed.diagnostics, [], "{}", l.seed);
+        }
+    }
+
+    /// The other layouts' seeds are not taken for this one; its own is.
+    #[test]
+    fn other_seeds_do_not_match() {
+        for l in LAYOUTS {
+            for stem in SEEDS {
+                let text = read(&format!("seeds/{stem}.txt"));
+                assert_eq!((l.matches)(&text), *stem == l.seed, "{} on {stem}", l.seed);
+            }
+        }
+    }
+
+    /// The other page layout's fixture pages are not taken for this one.
+    #[test]
+    fn other_layout_fixtures_do_not_match() {
+        for l in LAYOUTS {
+            let dir = format!("{}/{}", env!("CARGO_MANIFEST_DIR"), l.other_fixtures);
+            let mut seen = 0;
+            for entry in std::fs::read_dir(dir).expect("fixture dir") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    seen += 1;
+                    let text = std::fs::read_to_string(&path).expect("fixture");
+                    assert!(!(l.matches)(&text), "{}", path.display());
+                }
+            }
+            assert!(seen >= 3);
+        }
+    }
+
+    /// Partial copies never panic: the seed cut at every character, and with each line
+    /// left out.
+    #[test]
+    fn partial_copies_do_not_panic() {
+        for l in LAYOUTS {
+            let src = read(&format!("seeds/{}.txt", l.seed));
+            for (i, _) in src.char_indices() {
+                let _ = (l.parse)(&src[..i]);
+                let _ = (l.parse)(&src[i..]);
+            }
+            let lines: Vec<&str> = src.lines().collect();
+            for skip in 0..lines.len() {
+                let text: Vec<&str> =
+                    lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
+                let _ = (l.parse)(&text.join("\n"));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_does_not_panic(s in "\\PC*") {
+            for l in LAYOUTS {
+                let _ = (l.parse)(&s);
+            }
+        }
+
+        #[test]
+        fn labelled_lines_do_not_panic(lines in proptest::collection::vec(
+            "(Item Type|URI|Citation|Abstract|ISSN|Publication date|In|Vol\\.)?[:(), .\"a-z0-9]{0,30}",
+            0..12,
+        )) {
+            for l in LAYOUTS {
+                let _ = (l.parse)(&lines.join("\n"));
+            }
+        }
+    }
+}
