@@ -36,23 +36,26 @@ pub(crate) struct TagLine<'a> {
 
 /// Splits `src` into lines at LF, CRLF or a lone CR (old Mac exports).
 pub(crate) fn lines(src: &str) -> impl Iterator<Item = Line<'_>> {
+    let bytes = src.as_bytes();
     let mut rest_start = 0;
     std::iter::from_fn(move || {
-        let tail = src.get(rest_start..)?;
-        if tail.is_empty() {
-            return None;
-        }
+        let tail = bytes.get(rest_start..).filter(|t| !t.is_empty())?;
         let start = rest_start;
-        let (len, next) = match tail.find(['\r', '\n']) {
+        let (len, next) = match memchr::memchr2(b'\r', b'\n', tail) {
             // `\r\r\n`: a CRLF file converted once more on Windows; one line break.
-            Some(i) if tail[i..].starts_with("\r\r\n") => (i, i + 3),
-            Some(i) if tail[i..].starts_with("\r\n") => (i, i + 2),
+            Some(i) if tail[i..].starts_with(b"\r\r\n") => (i, i + 3),
+            Some(i) if tail[i..].starts_with(b"\r\n") => (i, i + 2),
             Some(i) => (i, i + 1),
             None => (tail.len(), tail.len()),
         };
         rest_start = start + next;
-        let text = tail.get(..len).unwrap_or_default();
-        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+        // Line breaks are ASCII: the cut is at a character boundary.
+        let text = src.get(start..start + len).unwrap_or_default();
+        let bom = if text.starts_with('\u{feff}') {
+            text.len() - text.trim_start_matches('\u{feff}').len()
+        } else {
+            0
+        };
         Some(Line { offset: start + bom, text: &text[bom..] })
     })
 }

@@ -25,7 +25,24 @@ use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 #[derive(Debug)]
 struct RawField<'a> {
     tag: &'a str,
-    parts: Vec<&'a str>,
+    /// The tag as a number ([`tag_key`]), so that lookups compare integers.
+    key: u32,
+    /// The value on the tag line.
+    first: &'a str,
+    /// Continuation lines (rare: most exports keep a value on one line, and an empty `Vec`
+    /// costs no allocation).
+    more: Vec<&'a str>,
+}
+
+impl<'a> RawField<'a> {
+    fn new(tag: &'a str, first: &'a str) -> Self {
+        RawField { tag, key: tag_key(tag), first, more: Vec::new() }
+    }
+
+    /// The value lines: the tag line's value, then the continuation lines.
+    fn parts(&self) -> impl Iterator<Item = &'a str> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
 }
 
 /// A record as written: its `TY` value and its tag lines, in order.
@@ -41,6 +58,8 @@ struct RawRecord<'a> {
 pub fn parse(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut open: Option<RawRecord<'_>> = None;
+    // The field list of the last finished record, emptied, for the next one.
+    let mut spare: Vec<RawField<'_>> = Vec::new();
     let mut in_junk = false;
     for Line { offset, text } in tagged::lines(src) {
         let Some(line) = tagged::ris_tag_line(text) else {
@@ -48,7 +67,7 @@ pub fn parse(src: &str) -> Parsed {
                 continue;
             }
             match open.as_mut().map(|r| r.fields.last_mut()) {
-                Some(Some(field)) => field.parts.push(text.trim()),
+                Some(Some(field)) => field.more.push(text.trim()),
                 Some(None) => parsed.diagnostics.push(Diagnostic::error(
                     offset,
                     "expected a `XX  - value` tag line after `TY`; line skipped",
@@ -79,16 +98,16 @@ pub fn parse(src: &str) -> Parsed {
                         offset,
                         "expected `ER  - ` before a new `TY`; the record ends here",
                     ));
-                    finish(rec, &mut parsed);
+                    spare = finish(rec, &mut parsed);
                 }
-                open = Some(RawRecord { offset, ty: line.value, fields: Vec::new() });
+                open = Some(RawRecord { offset, ty: line.value, fields: std::mem::take(&mut spare) });
             }
-            ("ER", Some(rec)) => finish(rec, &mut parsed),
+            ("ER", Some(rec)) => spare = finish(rec, &mut parsed),
             ("ER", None) => parsed
                 .diagnostics
                 .push(Diagnostic::warning(offset, "`ER` line outside a record ignored")),
             (tag, Some(mut rec)) => {
-                rec.fields.push(RawField { tag, parts: vec![line.value] });
+                rec.fields.push(RawField::new(tag, line.value));
                 open = Some(rec);
             }
             (tag, None) => parsed.diagnostics.push(Diagnostic::error(
@@ -107,22 +126,31 @@ pub fn parse(src: &str) -> Parsed {
     parsed
 }
 
-fn finish(raw: RawRecord<'_>, parsed: &mut Parsed) {
-    if raw.fields.iter().all(|f| f.parts.iter().all(|p| p.is_empty())) {
+/// Builds the record (or reports it empty) and hands back its field list, emptied, for reuse.
+fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
+    if raw.fields.iter().all(|f| f.parts().all(str::is_empty)) {
         parsed
             .diagnostics
             .push(Diagnostic::error(raw.offset, "record has no fields besides `TY`; skipped"));
-        return;
+    } else {
+        parsed.records.push(build(&raw));
     }
-    parsed.records.push(build(&raw));
+    let mut fields = raw.fields;
+    fields.clear();
+    fields
 }
 
 /// The fields of one record, each taken at most once; what is left goes to `extra`.
+///
+/// A record has a few dozen fields and is asked for some sixty tags, most of them absent:
+/// a 64-bit summary of the tags present answers most questions without a scan.
 struct Fields<'r, 'a> {
     fields: &'r [RawField<'a>],
-    /// Each field's tag as a number ([`tag_key`]), so that lookups compare integers.
-    keys: Vec<u32>,
-    used: Vec<bool>,
+    /// Bit [`tag_bit`] set for every tag present.
+    present: u64,
+    /// Bit `i` set when field `i` is taken (fields past the 64th: `used_more`).
+    used: u64,
+    used_more: Vec<bool>,
 }
 
 /// A two-byte tag packed into a number; any other tag is [`LONG_TAG`] and compared as text.
@@ -136,34 +164,63 @@ fn tag_key(tag: &str) -> u32 {
 /// The [`tag_key`] of a tag that is not two bytes long.
 const LONG_TAG: u32 = u32::MAX;
 
+/// The bit of [`Fields::present`] that stands for a tag key (a multiplicative hash).
+fn tag_bit(key: u32) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
 impl<'r, 'a> Fields<'r, 'a> {
     fn new(fields: &'r [RawField<'a>]) -> Self {
-        let keys = fields.iter().map(|f| tag_key(f.tag)).collect();
-        Fields { fields, keys, used: vec![false; fields.len()] }
+        let present = fields.iter().fold(0, |acc, f| acc | tag_bit(f.key));
+        let used_more = vec![false; fields.len().saturating_sub(64)];
+        Fields { fields, present, used: 0, used_more }
+    }
+
+    fn is_used(&self, i: usize) -> bool {
+        match i.checked_sub(64) {
+            None => self.used >> i & 1 == 1,
+            Some(j) => self.used_more.get(j).copied().unwrap_or(true),
+        }
+    }
+
+    fn mark_used(&mut self, i: usize) {
+        match i.checked_sub(64) {
+            None => self.used |= 1 << i,
+            Some(j) => {
+                if let Some(u) = self.used_more.get_mut(j) {
+                    *u = true;
+                }
+            }
+        }
     }
 
     /// True when field `i` is unused and has one of `tags`.
     fn is_hit(&self, i: usize, tags: &[&str]) -> bool {
-        let (Some(&key), Some(false)) = (self.keys.get(i), self.used.get(i).copied()) else {
-            return false;
-        };
-        tags.iter().any(|t| {
-            tag_key(t) == key
-                && (key != LONG_TAG || self.fields.get(i).is_some_and(|f| f.tag == *t))
-        })
+        let Some(f) = self.fields.get(i) else { return false };
+        !self.is_used(i)
+            && tags.iter().any(|t| tag_key(t) == f.key && (f.key != LONG_TAG || f.tag == *t))
+    }
+
+    /// True when no field can have one of `tags` (most lookups).
+    fn surely_absent(&self, tags: &[&str]) -> bool {
+        tags.iter().all(|t| self.present & tag_bit(tag_key(t)) == 0)
     }
 
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
     /// used; empty values are dropped.
     fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, Cow<'a, str>)> {
         let mut out = Vec::new();
-        for (i, f) in self.fields.iter().enumerate() {
+        if self.surely_absent(tags) {
+            return out;
+        }
+        for i in 0..self.fields.len() {
             if !self.is_hit(i, tags) {
                 continue;
             }
-            self.used[i] = true;
+            self.mark_used(i);
+            let Some(f) = self.fields.get(i) else { continue };
             // Notes are free-form: their line structure (lists) is kept.
-            let value = join(&f.parts, if f.tag == "N1" { "\n" } else { " " });
+            let value = join(f, if f.tag == "N1" { "\n" } else { " " });
             if !value.is_empty() {
                 out.push((f.tag, value));
             }
@@ -174,13 +231,23 @@ impl<'r, 'a> Fields<'r, 'a> {
     /// The value lines of `tag`, each field's lines separately, marked as used.
     fn take_lines(&mut self, tag: &str) -> Vec<&'a str> {
         let mut out = Vec::new();
-        for (i, f) in self.fields.iter().enumerate() {
+        if self.surely_absent(&[tag]) {
+            return out;
+        }
+        for i in 0..self.fields.len() {
             if self.is_hit(i, &[tag]) {
-                self.used[i] = true;
-                out.extend(f.parts.iter().copied().filter(|p| !p.is_empty()));
+                self.mark_used(i);
+                if let Some(f) = self.fields.get(i) {
+                    out.extend(f.parts().filter(|p| !p.is_empty()));
+                }
             }
         }
         out
+    }
+
+    /// True when a field has `tag` (taken or not).
+    fn has(&self, tag: &str) -> bool {
+        !self.surely_absent(&[tag]) && self.fields.iter().any(|f| f.tag == tag)
     }
 
     /// The first value among `tags`, by priority of the tag; every other value that differs
@@ -200,12 +267,15 @@ impl<'r, 'a> Fields<'r, 'a> {
     }
 }
 
-/// Joins a value's lines with `sep`; a one-line value is borrowed.
-fn join<'a>(parts: &[&'a str], sep: &str) -> Cow<'a, str> {
-    let mut lines = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty());
+/// Joins a field's value lines with `sep`; a one-line value is borrowed.
+fn join<'a>(field: &RawField<'a>, sep: &str) -> Cow<'a, str> {
+    if field.more.is_empty() {
+        return Cow::Borrowed(field.first.trim());
+    }
+    let mut lines = field.parts().map(str::trim).filter(|p| !p.is_empty());
     let Some(first) = lines.next() else { return Cow::Borrowed("") };
     let Some(second) = lines.next() else { return Cow::Borrowed(first) };
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + sep.len()).sum());
+    let mut out = String::with_capacity(field.parts().map(|p| p.len() + sep.len()).sum());
     out.push_str(first);
     for p in std::iter::once(second).chain(lines) {
         out.push_str(sep);
@@ -323,8 +393,8 @@ fn build(raw: &RawRecord<'_>) -> Record {
 
     // Everything else, under its own tag.
     for (i, field) in raw.fields.iter().enumerate() {
-        if !f.used[i] {
-            rec.push_extra(field.tag, &join(&field.parts, " "));
+        if !f.is_used(i) {
+            rec.push_extra(field.tag, &join(field, " "));
         }
     }
     rec
@@ -359,7 +429,7 @@ fn read_containers(f: &mut Fields<'_, '_>, rec: &mut Record, book: bool) {
     set(&mut rec.collection_title, series);
     // Zotero writes a conference paper's proceedings title as `C3` and the conference
     // name as `T2`.
-    if rec.kind == Kind::PaperConference && f.fields.iter().any(|x| x.tag == "C3") {
+    if rec.kind == Kind::PaperConference && f.has("C3") {
         let proceedings = f.pick(rec, &["C3"]);
         set(&mut rec.container_title, proceedings);
         let event = f.pick(rec, &["T2"]);
@@ -548,7 +618,7 @@ fn read_ids(f: &mut Fields<'_, '_>, rec: &mut Record) {
         }
     }
     let pubmed_db =
-        f.fields.iter().any(|x| x.tag == "DB" && x.parts.iter().any(|p| is_pubmed_name(p)));
+        f.has("DB") && f.fields.iter().any(|x| x.tag == "DB" && x.parts().any(is_pubmed_name));
     for (tag, value) in f.take(&["AN"]) {
         let pmid = labelled_pmid(&value)
             .or_else(|| pubmed_db.then(|| clean_pmid(&value)).flatten().filter(|p| *p == value));
