@@ -49,7 +49,8 @@ pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>, E
         let (text, _) = enc.decode_without_bom_handling(bytes);
         return Ok(Decoded { text, encoding: enc.name(), guessed: true });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // The check every input goes through: simdutf8 validates several times faster than std.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok(Decoded { text: Cow::Borrowed(text), encoding: UTF_8.name(), guessed: false });
     }
     // JabRef writes `% Encoding: windows-1252` at the top of a .bib: trust it when the bytes

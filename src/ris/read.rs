@@ -100,7 +100,8 @@ pub fn parse(src: &str) -> Parsed {
                     ));
                     spare = finish(rec, &mut parsed);
                 }
-                open = Some(RawRecord { offset, ty: line.value, fields: std::mem::take(&mut spare) });
+                open =
+                    Some(RawRecord { offset, ty: line.value, fields: std::mem::take(&mut spare) });
             }
             ("ER", Some(rec)) => spare = finish(rec, &mut parsed),
             ("ER", None) => parsed
@@ -143,11 +144,11 @@ fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
 /// The fields of one record, each taken at most once; what is left goes to `extra`.
 ///
 /// A record has a few dozen fields and is asked for some sixty tags, most of them absent:
-/// a 64-bit summary of the tags present answers most questions without a scan.
+/// the fields are looked up in a copy sorted by tag, not scanned.
 struct Fields<'r, 'a> {
     fields: &'r [RawField<'a>],
-    /// Bit [`tag_bit`] set for every tag present.
-    present: u64,
+    /// `(tag key, field index)` of every field, sorted.
+    by_tag: Vec<(u32, usize)>,
     /// Bit `i` set when field `i` is taken (fields past the 64th: `used_more`).
     used: u64,
     used_more: Vec<bool>,
@@ -164,16 +165,13 @@ fn tag_key(tag: &str) -> u32 {
 /// The [`tag_key`] of a tag that is not two bytes long.
 const LONG_TAG: u32 = u32::MAX;
 
-/// The bit of [`Fields::present`] that stands for a tag key (a multiplicative hash).
-fn tag_bit(key: u32) -> u64 {
-    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
-}
-
 impl<'r, 'a> Fields<'r, 'a> {
     fn new(fields: &'r [RawField<'a>]) -> Self {
-        let present = fields.iter().fold(0, |acc, f| acc | tag_bit(f.key));
+        let mut by_tag: Vec<(u32, usize)> =
+            fields.iter().enumerate().map(|(i, f)| (f.key, i)).collect();
+        by_tag.sort_unstable();
         let used_more = vec![false; fields.len().saturating_sub(64)];
-        Fields { fields, present, used: 0, used_more }
+        Fields { fields, by_tag, used: 0, used_more }
     }
 
     fn is_used(&self, i: usize) -> bool {
@@ -194,60 +192,63 @@ impl<'r, 'a> Fields<'r, 'a> {
         }
     }
 
-    /// True when field `i` is unused and has one of `tags`.
-    fn is_hit(&self, i: usize, tags: &[&str]) -> bool {
-        let Some(f) = self.fields.get(i) else { return false };
-        !self.is_used(i)
-            && tags.iter().any(|t| tag_key(t) == f.key && (f.key != LONG_TAG || f.tag == *t))
+    /// Indexes of the fields with `tag`, taken or not, in record order.
+    fn indexes<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
+        let key = tag_key(tag);
+        let from = self.by_tag.partition_point(|&(k, _)| k < key);
+        self.by_tag
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, i)| i)
+            .filter(move |&i| key != LONG_TAG || self.fields.get(i).is_some_and(|f| f.tag == tag))
     }
 
-    /// True when no field can have one of `tags` (most lookups).
-    fn surely_absent(&self, tags: &[&str]) -> bool {
-        tags.iter().all(|t| self.present & tag_bit(tag_key(t)) == 0)
+    /// Unused fields with one of `tags`, in record order, marked as used.
+    fn take_indexes(&mut self, tags: &[&str]) -> Vec<usize> {
+        let mut hits: Vec<usize> = Vec::new();
+        for tag in tags {
+            hits.extend(self.indexes(tag).filter(|&i| !self.is_used(i)));
+        }
+        if tags.len() > 1 {
+            hits.sort_unstable();
+            hits.dedup();
+        }
+        for &i in &hits {
+            self.mark_used(i);
+        }
+        hits
     }
 
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
     /// used; empty values are dropped.
     fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, Cow<'a, str>)> {
-        let mut out = Vec::new();
-        if self.surely_absent(tags) {
-            return out;
-        }
-        for i in 0..self.fields.len() {
-            if !self.is_hit(i, tags) {
-                continue;
-            }
-            self.mark_used(i);
-            let Some(f) = self.fields.get(i) else { continue };
-            // Notes are free-form: their line structure (lists) is kept.
-            let value = join(f, if f.tag == "N1" { "\n" } else { " " });
-            if !value.is_empty() {
-                out.push((f.tag, value));
-            }
-        }
-        out
+        let fields = self.fields;
+        self.take_indexes(tags)
+            .into_iter()
+            .filter_map(|i| fields.get(i))
+            .filter_map(|f| {
+                // Notes are free-form: their line structure (lists) is kept.
+                let value = join(f, if f.tag == "N1" { "\n" } else { " " });
+                (!value.is_empty()).then_some((f.tag, value))
+            })
+            .collect()
     }
 
     /// The value lines of `tag`, each field's lines separately, marked as used.
     fn take_lines(&mut self, tag: &str) -> Vec<&'a str> {
-        let mut out = Vec::new();
-        if self.surely_absent(&[tag]) {
-            return out;
-        }
-        for i in 0..self.fields.len() {
-            if self.is_hit(i, &[tag]) {
-                self.mark_used(i);
-                if let Some(f) = self.fields.get(i) {
-                    out.extend(f.parts().filter(|p| !p.is_empty()));
-                }
-            }
-        }
-        out
+        let fields = self.fields;
+        self.take_indexes(&[tag])
+            .into_iter()
+            .filter_map(|i| fields.get(i))
+            .flat_map(|f| f.parts().filter(|p| !p.is_empty()))
+            .collect()
     }
 
     /// True when a field has `tag` (taken or not).
     fn has(&self, tag: &str) -> bool {
-        !self.surely_absent(&[tag]) && self.fields.iter().any(|f| f.tag == tag)
+        self.indexes(tag).next().is_some()
     }
 
     /// The first value among `tags`, by priority of the tag; every other value that differs
@@ -731,6 +732,22 @@ mod tests {
         assert_eq!(rec.pmid.as_deref(), Some("123"));
         assert_eq!(rec.extra.get("grant").map(String::as_str), Some("G1"));
         assert_eq!(rec.extra.get("M2").map(String::as_str), Some("435/5"));
+    }
+
+    #[test]
+    fn fields_past_the_64th_are_read_and_carried() {
+        // Used-field bookkeeping switches from a bit set to a list after 64 fields.
+        let mut src = String::from("TY  - JOUR\n");
+        for i in 0..70 {
+            src.push_str(&format!("KW  - k{i}\nZZ  - z{i}\n"));
+        }
+        src.push_str("TI  - last\nER  - \n");
+        let rec = one(&src);
+        assert_eq!(rec.title.as_deref(), Some("last"));
+        assert_eq!(rec.keyword.len(), 70);
+        assert_eq!(rec.keyword.last().map(String::as_str), Some("k69"));
+        let zz = rec.extra.get("ZZ").map(String::as_str).unwrap_or_default();
+        assert!(zz.starts_with("z0") && zz.ends_with("z69"), "{zz}");
     }
 
     #[test]
