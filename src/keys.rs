@@ -105,7 +105,12 @@ fn sanitize(key: &str) -> String {
 impl KeyGen {
     /// A key for `rec` not handed out before.
     pub fn key_for(&mut self, rec: &Record) -> String {
-        let base = base_key(rec);
+        self.unique(base_key(rec))
+    }
+
+    /// A unique key from a record's [`base_key`] (made beforehand, on any thread): the base
+    /// itself or the base with the first free suffix.
+    pub fn unique(&mut self, base: String) -> String {
         let base_hash = key_hash(&base);
         if self.used.insert(base_hash) {
             return base;

@@ -53,7 +53,13 @@ impl<W: io::Write> Writer<W> {
     /// # Errors
     /// Errors of the underlying sink.
     pub fn write_records(&mut self, records: &[Record]) -> io::Result<Vec<Loss>> {
-        let keys: Vec<String> = records.iter().map(|r| self.keys.key_for(r)).collect();
+        // Base keys are made in parallel; only the uniqueness check is sequential.
+        let bases: Vec<String> = if records.len() >= PARALLEL_BATCH {
+            records.par_iter().map(crate::keys::base_key).collect()
+        } else {
+            records.iter().map(crate::keys::base_key).collect()
+        };
+        let keys: Vec<String> = bases.into_iter().map(|b| self.keys.unique(b)).collect();
         let format_one = |(rec, key): (&Record, &String)| {
             let mut text = String::with_capacity(2048);
             let mut lost = Vec::new();

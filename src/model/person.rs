@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::text::collapse_ws;
+use super::text::{collapse_ws, collapse_ws_cow};
 
 /// A person or an organisation named as an author, editor, translator….
 ///
@@ -100,8 +100,8 @@ const ORG_WORDS: &[&str] = &[
 ];
 
 fn opt(s: &str) -> Option<String> {
-    let s = collapse_ws(s);
-    (!s.is_empty()).then_some(s)
+    let s = collapse_ws_cow(s);
+    (!s.is_empty()).then(|| s.into_owned())
 }
 
 /// True for a Han (CJK ideograph) character.
@@ -125,15 +125,27 @@ impl Person {
     /// A person from separate family and given parts; leading lowercase particles of the
     /// family part (`van der Berg`) are split off into [`Person::particle`].
     pub fn from_parts(family: &str, given: &str) -> Person {
-        let family = collapse_ws(family);
-        let words: Vec<&str> = family.split(' ').collect();
-        let n_particles = words.iter().take_while(|w| is_particle(w)).count();
-        let (particle, family) = if n_particles > 0 && n_particles < words.len() {
-            (Some(words[..n_particles].join(" ")), words[n_particles..].join(" "))
-        } else {
-            (None, family)
+        let family = collapse_ws_cow(family);
+        // Where the first word that is not a particle starts (names are read by the
+        // hundred thousand: no word list is built).
+        let mut words = 0;
+        let mut start = None;
+        let mut offset = 0;
+        for word in family.split(' ') {
+            words += 1;
+            if start.is_none() && !is_particle(word) {
+                start = Some(offset);
+            }
+            offset += word.len() + 1;
+        }
+        let (particle, family) = match start {
+            Some(at) if at > 0 && words > 1 => {
+                let (particle, rest) = family.split_at(at);
+                (opt(particle), opt(rest))
+            }
+            _ => (None, opt(&family)),
         };
-        Person { family: opt(&family), given: opt(given), particle, ..Person::default() }
+        Person { family, given: opt(given), particle, ..Person::default() }
     }
 
     /// Parses a name written in any of the usual ways: `Family, Given`, `Given Family`,
@@ -158,24 +170,26 @@ impl Person {
 
     /// `Family, Given`, `Family, Jr, Given` (BibTeX) or `Family, Given, Jr`.
     pub fn parse_inverted(name: &str) -> Person {
-        let parts: Vec<&str> = name.split(',').map(str::trim).collect();
-        match parts.as_slice() {
-            [family] => Person::from_parts(family, ""),
+        let mut parts = name.split(',').map(str::trim);
+        let (Some(family), second, third) = (parts.next(), parts.next(), parts.next()) else {
+            return Person::literal(name);
+        };
+        match (second, third) {
+            (None, _) => Person::from_parts(family, ""),
             // An organisation inverted by some exporters: `Organization, World Health`.
-            [_, given] if given.split_whitespace().count() >= 2 && looks_like_org(name) => {
+            (Some(given), None)
+                if given.split_whitespace().nth(1).is_some() && looks_like_org(name) =>
+            {
                 Person::literal(name)
             }
-            [family, given] => {
-                if SUFFIXES.contains(given) {
-                    Person { suffix: opt(given), ..Person::from_parts(family, "") }
-                } else {
-                    Person::from_parts(family, given)
-                }
+            (Some(given), None) if SUFFIXES.contains(&given) => {
+                Person { suffix: opt(given), ..Person::from_parts(family, "") }
             }
-            [family, middle, given, ..] if SUFFIXES.contains(middle) => {
+            (Some(given), None) => Person::from_parts(family, given),
+            (Some(middle), Some(given)) if SUFFIXES.contains(&middle) => {
                 Person { suffix: opt(middle), ..Person::from_parts(family, given) }
             }
-            [family, given, last, ..] if SUFFIXES.contains(last) => {
+            (Some(given), Some(last)) if SUFFIXES.contains(&last) => {
                 Person { suffix: opt(last), ..Person::from_parts(family, given) }
             }
             _ => Person::literal(name),

@@ -1,5 +1,7 @@
 //! Whitespace clean-up shared by every reader.
 
+use std::borrow::Cow;
+
 /// True for the characters copied pages use as spaces: ASCII white space, no-break space,
 /// the Unicode space separators, the ideographic space and zero-width characters.
 fn is_space(c: char) -> bool {
@@ -9,8 +11,13 @@ fn is_space(c: char) -> bool {
 /// Collapses every run of white space (including no-break and ideographic spaces) to one
 /// ASCII space and trims both ends.
 pub fn collapse_ws(s: &str) -> String {
+    collapse_ws_cow(s).into_owned()
+}
+
+/// [`collapse_ws`] that borrows `s` when it has nothing to collapse (most values).
+pub fn collapse_ws_cow(s: &str) -> Cow<'_, str> {
     if is_collapsed(s) {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     // Copies whole runs of non-space text at once and decodes only non-ASCII characters:
     // this runs on every field of every record, abstracts included.
@@ -35,7 +42,7 @@ pub fn collapse_ws(s: &str) -> String {
         i += len;
     }
     push_run(&mut out, s.get(run..).unwrap_or_default(), &mut pending);
-    out
+    Cow::Owned(out)
 }
 
 /// True when `s` has no white space but single ASCII spaces between other characters (most

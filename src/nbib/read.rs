@@ -15,8 +15,11 @@
 //! - `PT` decides the kind (journal article, book, chapter); every publication type other
 //!   than `Journal Article` is kept in `extra["publication-type"]`.
 
+use std::borrow::Cow;
+
 use crate::model::{
-    clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, collapse_ws, expand_medline_pages,
+    clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, collapse_ws_cow,
+    expand_medline_pages,
 };
 use crate::ris::read::ris_person;
 use crate::tagged::{self, Line};
@@ -26,12 +29,38 @@ use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 #[derive(Debug)]
 struct RawField<'a> {
     tag: &'a str,
-    parts: Vec<&'a str>,
+    /// The value on the tag line.
+    first: &'a str,
+    /// Continuation lines (MEDLINE wraps long values at 80 columns).
+    more: Vec<&'a str>,
 }
 
-impl RawField<'_> {
-    fn value(&self) -> String {
-        collapse_ws(&self.parts.join(" "))
+impl<'a> RawField<'a> {
+    fn new(tag: &'a str, first: &'a str) -> Self {
+        RawField { tag, first, more: Vec::new() }
+    }
+
+    fn parts(&self) -> impl Iterator<Item = &'a str> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+
+    /// The value: lines joined with a space, white space collapsed; borrowed when it is
+    /// one clean line.
+    fn value(&self) -> Cow<'a, str> {
+        if self.more.is_empty() {
+            return collapse_ws_cow(self.first);
+        }
+        let mut joined = String::with_capacity(self.parts().map(|p| p.len() + 1).sum());
+        for part in self.parts() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(part);
+        }
+        match collapse_ws_cow(&joined) {
+            Cow::Borrowed(_) => Cow::Owned(joined),
+            Cow::Owned(collapsed) => Cow::Owned(collapsed),
+        }
     }
 }
 
@@ -47,6 +76,8 @@ struct RawRecord<'a> {
 pub fn parse(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut open: Option<RawRecord<'_>> = None;
+    // The field list of the last finished record, emptied, for the next one.
+    let mut spare: Vec<RawField<'_>> = Vec::new();
     // A blank line ends the record at the next tag line; a continuation line after it still
     // belongs to the record (exports that double their line breaks).
     let mut after_blank = false;
@@ -59,11 +90,12 @@ pub fn parse(src: &str) -> Parsed {
             if (line.tag == "PMID" || after_blank)
                 && let Some(rec) = open.take()
             {
-                finish(rec, &mut parsed);
+                spare = finish(rec, &mut parsed);
             }
             after_blank = false;
-            let rec = open.get_or_insert_with(|| RawRecord { offset, fields: Vec::new() });
-            rec.fields.push(RawField { tag: line.tag, parts: vec![line.value] });
+            let rec = open
+                .get_or_insert_with(|| RawRecord { offset, fields: std::mem::take(&mut spare) });
+            rec.fields.push(RawField::new(line.tag, line.value));
             continue;
         }
         let indented = text.starts_with([' ', '\t']);
@@ -71,11 +103,11 @@ pub fn parse(src: &str) -> Parsed {
             && !indented
             && let Some(rec) = open.take()
         {
-            finish(rec, &mut parsed);
+            spare = finish(rec, &mut parsed);
         }
         after_blank = false;
         match open.as_mut().and_then(|r| r.fields.last_mut()) {
-            Some(field) if indented => field.parts.push(text.trim()),
+            Some(field) if indented => field.more.push(text.trim()),
             Some(_) => parsed.diagnostics.push(Diagnostic::error(
                 offset,
                 "expected a `TAG - value` line or an indented continuation; line skipped",
@@ -92,12 +124,16 @@ pub fn parse(src: &str) -> Parsed {
     parsed
 }
 
-fn finish(raw: RawRecord<'_>, parsed: &mut Parsed) {
-    if raw.fields.iter().all(|f| f.parts.iter().all(|p| p.is_empty())) {
+/// Builds the record (or reports it empty) and hands back its field list, emptied, for reuse.
+fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
+    if raw.fields.iter().all(|f| f.parts().all(str::is_empty)) {
         parsed.diagnostics.push(Diagnostic::error(raw.offset, "record has no values; skipped"));
-        return;
+    } else {
+        parsed.records.push(build(&raw));
     }
-    parsed.records.push(build(&raw));
+    let mut fields = raw.fields;
+    fields.clear();
+    fields
 }
 
 /// Which list the last person went to, for `AU` after `FAU` and for `AD`.
@@ -126,7 +162,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
         if value.is_empty() {
             continue;
         }
-        let v = value.as_str();
+        let v: &str = &value;
         match field.tag {
             "PMID" => match clean_pmid(v) {
                 Some(pmid) if rec.pmid.is_none() => rec.pmid = Some(pmid),
@@ -137,7 +173,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
                 _ => rec.push_extra("PMC", v),
             },
             "TI" => append(&mut rec.title, v),
-            "BTI" => book_title = Some(value.clone()),
+            "BTI" => book_title = Some(v.to_owned()),
             "CTI" => first_or_extra(&mut rec, "CTI", v, |r| &mut r.collection_title),
             "TT" => first_or_extra(&mut rec, "TT", v, |r| &mut r.original_title),
             "AB" => append(&mut rec.abstract_text, v),
@@ -147,7 +183,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
                     note.push('\n');
                     note.push_str(v);
                 }
-                None => rec.note = Some(value.clone()),
+                None => rec.note = Some(v.to_owned()),
             },
             "FAU" | "FED" => {
                 let role = if field.tag == "FAU" { Role::Author } else { Role::Editor };
@@ -175,7 +211,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
                 last = Some(LastPerson { role: Role::Author, index, awaiting_short: false });
             }
             "AD" => match last.and_then(|l| people(&mut rec, l.role).get_mut(l.index)) {
-                Some(person) => person.affiliation.push(value.clone()),
+                Some(person) => person.affiliation.push(v.to_owned()),
                 None => rec.push_extra("AD", v),
             },
             "AUID" => {
@@ -209,10 +245,10 @@ fn build(raw: &RawRecord<'_>) -> Record {
             "JT" => first_or_extra(&mut rec, "JT", v, |r| &mut r.container_title),
             "MH" | "OT" => {
                 if !rec.keyword.iter().any(|k| k == v) {
-                    rec.keyword.push(value.clone());
+                    rec.keyword.push(v.to_owned());
                 }
             }
-            "PT" => types.push(value.clone()),
+            "PT" => types.push(v.to_owned()),
             "GR" => rec.push_extra("grant", v),
             "LA" => first_or_extra(&mut rec, "LA", v, |r| &mut r.language),
             "PL" => first_or_extra(&mut rec, "PL", v, |r| &mut r.publisher_place),
