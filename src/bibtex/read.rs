@@ -435,15 +435,30 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
 /// run of hyphens is read three at a time).
 fn plain_chunks(text: &str) -> biblatex::Chunks {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Copy the run that needs no change in one go (most of an abstract): it ends at a
+        // hyphen, a control character or space, or a non-ASCII character.
+        let run = bytes
+            .get(i..)
+            .and_then(|b| b.iter().position(|&b| b == b'-' || b <= b' ' || !b.is_ascii()))
+            .map_or(bytes.len(), |p| i + p);
+        out.push_str(text.get(i..run).unwrap_or_default());
+        i = run;
+        let next_char = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+        let Some(c) = next_char(i) else { break };
+        i += c.len_utf8();
         if c.is_whitespace() {
             out.push(' ');
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            while let Some(n) = next_char(i).filter(|n| n.is_whitespace()) {
+                i += n.len_utf8();
+            }
         } else if c == '-' {
             let mut hyphens = 1;
-            while hyphens < 3 && chars.next_if_eq(&'-').is_some() {
+            while hyphens < 3 && bytes.get(i) == Some(&b'-') {
                 hyphens += 1;
+                i += 1;
             }
             out.push(match hyphens {
                 1 => '-',
@@ -460,7 +475,12 @@ fn plain_chunks(text: &str) -> biblatex::Chunks {
 /// True when the crate would only collapse white space and read dashes in `f`: no `\\`,
 /// braces, math or ties, and not a field the crate resolves (`crossref`, `xdata`).
 fn is_plain(f: &Field) -> bool {
-    !f.text.contains(['\\', '{', '}', '$', '~']) && f.name != "crossref" && f.name != "xdata"
+    // Vector searches: this looks at every byte of every field.
+    let bytes = f.text.as_bytes();
+    memchr::memchr3(b'\\', b'{', b'}', bytes).is_none()
+        && memchr::memchr2(b'$', b'~', bytes).is_none()
+        && f.name != "crossref"
+        && f.name != "xdata"
 }
 
 /// `\"\i` and `\'{\i}` → `\"{i}`: the crate takes the backslash of `\i` as the accent's
