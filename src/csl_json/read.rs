@@ -7,6 +7,7 @@
 //! everything an item holds that the model has no field for is kept in
 //! [`Record::extra`] under its CSL name.
 
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -340,7 +341,8 @@ impl<'d> ItemReader<'d> {
         for v in list {
             match v {
                 Value::String(s) => people.push(Person::parse(s)),
-                Value::Object(_) => match serde_json::from_value::<CslName>(v.clone()) {
+                // Deserialized from the borrowed value: no copy of the object.
+                Value::Object(_) => match CslName::deserialize(v) {
                     Ok(name) => people.push(self.person(role, name)),
                     Err(_) => self.keep(role, v, "expected a name object with text parts"),
                 },
@@ -688,7 +690,7 @@ fn read_date(value: &Value) -> Result<DateRead, String> {
             _ => Err("expected one date object".into()),
         },
         Value::Object(_) => {
-            let csl: CslDate = serde_json::from_value(value.clone())
+            let csl: CslDate = CslDate::deserialize(value)
                 .map_err(|e| format!("date not understood ({e})"))?;
             Ok(date_object(csl))
         }
