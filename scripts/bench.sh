@@ -13,7 +13,11 @@
 #   scripts/bench.sh --only LIST      conversions to run, comma-separated, from:
 #                                     ris-bib,bib-ris,bib-csl,nbib-bib,csl-bib
 #   scripts/bench.sh --no-peers       bibconv and the `cat` floor only
-#   scripts/bench.sh --linear         also RIS -> BibTeX at 10x the records (growth check)
+#   scripts/bench.sh --linear         also RIS and MEDLINE -> BibTeX at 10x the records
+#                                     (growth and flat-memory check)
+#   scripts/bench.sh --out-dir DIR    where converted files are written (default: a
+#                                     directory in /dev/shm when there is one, so that every
+#                                     tool is timed converting, not waiting on the disk)
 #
 # Corpora come from `cargo run --release --example gen_corpus` (fixed seed) and are cached in
 # bench-out/. Peers that are not installed are skipped. To install them:
@@ -25,7 +29,7 @@
 #   pass NBIB2XML=.../bin/nbib2xml.
 #
 # Every figure is the median wall time of whole processes (reading, converting, writing a
-# file in bench-out/tmp). Peak RSS is GNU time's maximum resident set size; for a pipeline
+# file in the output directory). Peak RSS is GNU time's maximum resident set size; for a pipeline
 # (`ris2xml | xml2bib`) it is that of its largest process. MB = 10^6 bytes of input.
 # This is a benchmark, not a test: nothing fails on a slow machine.
 
@@ -53,7 +57,8 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift ;;
         --no-peers) peers=0 ;;
         --linear) linear=1 ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        --out-dir) out_dir=$2; shift ;;
+        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -63,8 +68,13 @@ bibutils_records=${bibutils_records:-$peer_records}
 [ "$pandoc_records" -gt "$records" ] && pandoc_records=$records
 
 out=bench-out
-tmp=$out/tmp
-mkdir -p "$tmp"
+# Converted files go to memory when it can: a 250 MB output written to disk makes the kernel
+# throttle the writer (dirty-page limits), which times the disk rather than the tool.
+if [ -z "${out_dir:-}" ]; then
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then out_dir=/dev/shm/bibconv-bench; else out_dir=$out/tmp; fi
+fi
+tmp=$out_dir
+mkdir -p "$out" "$tmp"
 results=$out/results.tsv
 : > "$results"
 
@@ -138,6 +148,7 @@ py() { echo "python3 '$peers_dir/py_convert.py' $1 $2"; }
 
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
+echo "outputs written to $tmp" >&2
 echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "bibconv: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $records records; peers: $peer_records (bibutils $bibutils_records, pandoc $pandoc_records)" >&2
 
@@ -207,9 +218,12 @@ fi
 
 if [ "$linear" = 1 ]; then
     big=$((records * 10))
-    f=$(corpus ris "$big")
-    floor ris-bib-10x "$f" "$big"
-    measure ris-bib-10x bibconv "$big" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+    for format in ris nbib; do
+        f=$(corpus "$format" "$big")
+        floor "$format-bib-10x" "$f" "$big"
+        measure "$format-bib-10x" bibconv "$big" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+    done
+    rm -f "$tmp/out.bib"
 fi
 
 # The table: every tool's throughput, and how many times faster bibconv is.
