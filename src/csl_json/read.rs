@@ -690,8 +690,8 @@ fn read_date(value: &Value) -> Result<DateRead, String> {
             _ => Err("expected one date object".into()),
         },
         Value::Object(_) => {
-            let csl: CslDate = CslDate::deserialize(value)
-                .map_err(|e| format!("date not understood ({e})"))?;
+            let csl: CslDate =
+                CslDate::deserialize(value).map_err(|e| format!("date not understood ({e})"))?;
             Ok(date_object(csl))
         }
         _ => Err("expected a date object".into()),
