@@ -149,9 +149,35 @@ struct Fields<'r, 'a> {
     fields: &'r [RawField<'a>],
     /// `(tag key, field index)` of every field, sorted.
     by_tag: Vec<(u32, usize)>,
+    /// Bit [`tag_bit`] set for every tag present: most tags asked for are absent, and this
+    /// says so without a search.
+    present: u64,
     /// Bit `i` set when field `i` is taken (fields past the 64th: `used_more`).
     used: u64,
     used_more: Vec<bool>,
+}
+
+/// Field indexes found by [`Fields::take_indexes`]: a bit set for the first 64 fields, a
+/// list for the rest (no allocation for ordinary records).
+#[derive(Default)]
+struct Hits {
+    low: u64,
+    more: Vec<usize>,
+}
+
+impl Hits {
+    /// The indexes in record order.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        let mut low = self.low;
+        let low_bits = std::iter::from_fn(move || {
+            (low != 0).then(|| {
+                let i = low.trailing_zeros() as usize;
+                low &= low - 1;
+                i
+            })
+        });
+        low_bits.chain(self.more)
+    }
 }
 
 /// A two-byte tag packed into a number; any other tag is [`LONG_TAG`] and compared as text.
@@ -165,13 +191,19 @@ fn tag_key(tag: &str) -> u32 {
 /// The [`tag_key`] of a tag that is not two bytes long.
 const LONG_TAG: u32 = u32::MAX;
 
+/// The bit of [`Fields::present`] that stands for a tag key (a multiplicative hash).
+fn tag_bit(key: u32) -> u64 {
+    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
 impl<'r, 'a> Fields<'r, 'a> {
     fn new(fields: &'r [RawField<'a>]) -> Self {
         let mut by_tag: Vec<(u32, usize)> =
             fields.iter().enumerate().map(|(i, f)| (f.key, i)).collect();
         by_tag.sort_unstable();
+        let present = fields.iter().fold(0, |acc, f| acc | tag_bit(f.key));
         let used_more = vec![false; fields.len().saturating_sub(64)];
-        Fields { fields, by_tag, used: 0, used_more }
+        Fields { fields, by_tag, present, used: 0, used_more }
     }
 
     fn is_used(&self, i: usize) -> bool {
@@ -195,7 +227,11 @@ impl<'r, 'a> Fields<'r, 'a> {
     /// Indexes of the fields with `tag`, taken or not, in record order.
     fn indexes<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
         let key = tag_key(tag);
-        let from = self.by_tag.partition_point(|&(k, _)| k < key);
+        let from = if self.present & tag_bit(key) == 0 {
+            self.by_tag.len()
+        } else {
+            self.by_tag.partition_point(|&(k, _)| k < key)
+        };
         self.by_tag
             .get(from..)
             .unwrap_or_default()
@@ -206,16 +242,23 @@ impl<'r, 'a> Fields<'r, 'a> {
     }
 
     /// Unused fields with one of `tags`, in record order, marked as used.
-    fn take_indexes(&mut self, tags: &[&str]) -> Vec<usize> {
-        let mut hits: Vec<usize> = Vec::new();
+    fn take_indexes(&mut self, tags: &[&str]) -> Hits {
+        let mut hits = Hits::default();
         for tag in tags {
-            hits.extend(self.indexes(tag).filter(|&i| !self.is_used(i)));
+            for i in self.indexes(tag) {
+                if self.is_used(i) {
+                    continue;
+                }
+                match i.checked_sub(64) {
+                    None => hits.low |= 1 << i,
+                    Some(_) => hits.more.push(i),
+                }
+            }
         }
-        if tags.len() > 1 {
-            hits.sort_unstable();
-            hits.dedup();
-        }
-        for &i in &hits {
+        hits.more.sort_unstable();
+        hits.more.dedup();
+        self.used |= hits.low;
+        for &i in &hits.more {
             self.mark_used(i);
         }
         hits
@@ -223,24 +266,23 @@ impl<'r, 'a> Fields<'r, 'a> {
 
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
     /// used; empty values are dropped.
-    fn take(&mut self, tags: &[&str]) -> Vec<(&'a str, Cow<'a, str>)> {
+    fn take(
+        &mut self,
+        tags: &[&str],
+    ) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + use<'r, 'a> {
         let fields = self.fields;
-        self.take_indexes(tags)
-            .into_iter()
-            .filter_map(|i| fields.get(i))
-            .filter_map(|f| {
-                // Notes are free-form: their line structure (lists) is kept.
-                let value = join(f, if f.tag == "N1" { "\n" } else { " " });
-                (!value.is_empty()).then_some((f.tag, value))
-            })
-            .collect()
+        self.take_indexes(tags).iter().filter_map(|i| fields.get(i)).filter_map(|f| {
+            // Notes are free-form: their line structure (lists) is kept.
+            let value = join(f, if f.tag == "N1" { "\n" } else { " " });
+            (!value.is_empty()).then_some((f.tag, value))
+        })
     }
 
     /// The value lines of `tag`, each field's lines separately, marked as used.
     fn take_lines(&mut self, tag: &str) -> Vec<&'a str> {
         let fields = self.fields;
         self.take_indexes(&[tag])
-            .into_iter()
+            .iter()
             .filter_map(|i| fields.get(i))
             .flat_map(|f| f.parts().filter(|p| !p.is_empty()))
             .collect()
@@ -469,8 +511,8 @@ pub(crate) fn ris_person(value: &str) -> Person {
     }
 }
 
-fn people(values: Vec<(&str, Cow<'_, str>)>) -> Vec<Person> {
-    values.iter().map(|(_, v)| ris_person(v)).filter(|p| !p.is_empty()).collect()
+fn people<'a>(values: impl Iterator<Item = (&'a str, Cow<'a, str>)>) -> Vec<Person> {
+    values.map(|(_, v)| ris_person(&v)).filter(|p| !p.is_empty()).collect()
 }
 
 /// Issued date: `DA` beats `Y1` beats `PY`, among dates with a year; a better-ranked date
