@@ -24,7 +24,9 @@ pub fn normalize_pages(s: &str) -> String {
 fn split_on_dash(s: &str) -> Option<(&str, &str)> {
     let i = s.find(['-', '–', '—', '/', '‐', '‑'])?;
     let (a, rest) = s.split_at(i);
-    let b = rest.trim_start_matches(['-', '–', '—', '/', '‐', '‑']);
+    // Separators and spaces between them (`0/ /-5`) all go: the writers' `first-last`
+    // must read back the same.
+    let b = rest.trim_start_matches(['-', '–', '—', '/', '‐', '‑', ' ']);
     let (a, b) = (a.trim(), b.trim());
     // Both sides must be page-like tokens (no spaces inside).
     (!a.contains(' ') && !b.contains(' ')).then_some((a, b))
@@ -77,6 +79,16 @@ fn expand_one(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the RIS write-read-write property: `SP  - 0/ /` + `EP  - ®` became
+    /// `0-/-®`, which read back as `0-®`.
+    #[test]
+    fn separators_with_spaces_between_are_one_separator() {
+        assert_eq!(normalize_pages("0/ /-®"), "0-®");
+        assert_eq!(normalize_pages(&normalize_pages("0/ /-®")), "0-®");
+        assert_eq!(normalize_pages("49 / 56"), "49-56");
+        assert_eq!(normalize_pages("12 - - 15"), "12-15");
+    }
 
     #[test]
     fn normalises_printed_ranges() {
