@@ -111,13 +111,45 @@ pub(crate) struct CslDate {
 }
 
 /// A value CSL allows as a string or a number (`"volume": 5`, `"date-parts": [["1965"]]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub(crate) enum Text {
     /// A string.
     Str(String),
     /// A number, kept as serde_json prints it.
     Num(serde_json::Number),
+}
+
+/// By hand rather than `untagged`: serde's untagged enums buffer the value and try each
+/// variant in turn, building an error for every number in every date.
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl serde::de::Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::Str(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::Str(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text::Num(v.into()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text::Num(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                serde_json::Number::from_f64(v)
+                    .map(Text::Num)
+                    .ok_or_else(|| E::custom("a number that is not finite"))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
 }
 
 impl Text {

@@ -30,30 +30,47 @@ const ALIASES: &[&str] = &["journalAbbreviation", "shortTitle", "event", "archiv
 /// [`Error::Parse`] when the text is not JSON, or is JSON but neither an array nor an
 /// object.
 pub fn parse(src: &str) -> Result<Parsed, Error> {
+    // The usual case, an array of clean items, in one pass. Item places are only needed for
+    // messages: when an item has something to say, the text is read again item by item.
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    if body.trim_start().starts_with('[')
+        && let Ok(values) = serde_json::from_str::<Vec<Value>>(body)
+    {
+        let mut parsed = Parsed::default();
+        for (n, value) in values.into_iter().enumerate() {
+            read_item(&mut parsed, n, 0, value);
+        }
+        if parsed.diagnostics.is_empty() {
+            return Ok(parsed);
+        }
+    }
     let mut parsed = Parsed::default();
     for (n, raw) in items(src)?.into_iter().enumerate() {
         let offset = offset_in(src, raw.get());
-        let value: Value = match serde_json::from_str(raw.get()) {
-            Ok(v) => v,
+        match serde_json::from_str(raw.get()) {
+            Ok(value) => read_item(&mut parsed, n, offset, value),
+            // Cannot happen for text serde_json has already validated; kept as an error
+            // rather than a panic.
             Err(e) => {
-                // Cannot happen for text serde_json has already validated; kept as an error
-                // rather than a panic.
                 parsed.diagnostics.push(Diagnostic::error(offset, format!("item {}: {e}", n + 1)));
-                continue;
             }
-        };
-        match value {
-            Value::Object(map) => {
-                let mut item = ItemReader::new(offset, n + 1, &mut parsed.diagnostics);
-                parsed.records.push(item.read(map));
-            }
-            other => parsed.diagnostics.push(Diagnostic::error(
-                offset,
-                format!("item {}: expected a JSON object, found {}", n + 1, json_kind(&other)),
-            )),
         }
     }
     Ok(parsed)
+}
+
+/// Reads item `n` (from 0), found at byte `offset`.
+fn read_item(parsed: &mut Parsed, n: usize, offset: usize, value: Value) {
+    match value {
+        Value::Object(map) => {
+            let mut item = ItemReader::new(offset, n + 1, &mut parsed.diagnostics);
+            parsed.records.push(item.read(map));
+        }
+        other => parsed.diagnostics.push(Diagnostic::error(
+            offset,
+            format!("item {}: expected a JSON object, found {}", n + 1, json_kind(&other)),
+        )),
+    }
 }
 
 /// The raw items of the input, in order.
