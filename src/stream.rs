@@ -415,7 +415,19 @@ impl<'t> BibtexPieces<'t> {
         if bytes.len() < 2 * BIBTEX_PIECE_SIZE {
             return None;
         }
-        let starts = bibtex_entry_starts(bytes);
+        // The entry starts and the whole-text checks below are independent scans of 200 MB
+        // for a large file, made while the workers would otherwise wait: both cores.
+        let (starts, reaches_across) = rayon::join(
+            || bibtex_entry_starts(bytes),
+            || {
+                [&b"crossref"[..], b"xdata", b"@set"]
+                    .par_iter()
+                    .any(|needle| contains_ci(bytes, needle))
+            },
+        );
+        if reaches_across {
+            return None;
+        }
         let entry_type = |at: usize| -> Vec<u8> {
             let name = bytes.get(at + 1..).unwrap_or_default();
             name.iter()
@@ -428,16 +440,14 @@ impl<'t> BibtexPieces<'t> {
         let first = starts.iter().position(|&at| is_entry(at))?;
         let header_end = starts[first];
         let rest = &bytes[header_end..];
-        if contains_ci(rest, b"@string")
-            || contains_ci(bytes, b"crossref")
-            || contains_ci(bytes, b"xdata")
-            || contains_ci(bytes, b"@set")
-        {
+        if contains_ci(rest, b"@string") {
             return None;
         }
-        let mut keys = std::collections::HashSet::new();
+        // Keys as 64-bit hashes: two keys that collide only send the text down the whole
+        // path, which is always right.
+        let mut keys = std::collections::HashSet::with_capacity(starts.len());
         for &at in &starts[first..] {
-            if is_entry(at) && !keys.insert(entry_key(bytes, at)) {
+            if is_entry(at) && !keys.insert(entry_key_hash(bytes, at)) {
                 return None;
             }
         }
@@ -522,8 +532,15 @@ fn bibtex_entry_starts(bytes: &[u8]) -> Vec<usize> {
     starts
 }
 
-/// The key of the entry at `at` (`@article{Key,`), lowercased as BibTeX compares keys.
-fn entry_key(bytes: &[u8], at: usize) -> Vec<u8> {
+/// A hash (FNV-1a) of the key of the entry at `at`, without making the key.
+fn entry_key_hash(bytes: &[u8], at: usize) -> u64 {
+    key_bytes(bytes, at)
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The bytes of the key of the entry at `at` (`@article{Key,`), lowercased as BibTeX
+/// compares keys.
+fn key_bytes(bytes: &[u8], at: usize) -> impl Iterator<Item = u8> + '_ {
     let rest = bytes.get(at + 1..).unwrap_or_default();
     let rest = &rest[rest.iter().take_while(|b| b.is_ascii_alphabetic()).count()..];
     let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
@@ -532,7 +549,6 @@ fn entry_key(bytes: &[u8], at: usize) -> Vec<u8> {
     rest.iter()
         .take_while(|b| !matches!(b, b',' | b'}' | b')' | b' ' | b'\t' | b'\r' | b'\n'))
         .map(u8::to_ascii_lowercase)
-        .collect()
 }
 
 /// True when `haystack` contains `needle` (lowercase ASCII) in any letter case.
