@@ -36,11 +36,13 @@ pub fn write_entry(
     // What the note says of a field the record leaves empty (`DOI: …`), the reader of this
     // output will take: fill it first, so that the variable is written too and writing is
     // idempotent.
-    let mut filled = rec.clone();
-    if let Some(text) = note(rec, &mut Vec::new()) {
+    // (A copy only when there is a note: most records have none.)
+    let filled = note(rec, &mut Vec::new()).map(|text| {
+        let mut filled = rec.clone();
         super::read::fields_from_note(&mut filled, &text);
-    }
-    let rec = &filled;
+        filled
+    });
+    let rec = filled.as_ref().unwrap_or(rec);
     let note = note(rec, lost);
     let item = CslItem {
         id: key,
