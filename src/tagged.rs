@@ -60,6 +60,15 @@ pub(crate) fn lines(src: &str) -> impl Iterator<Item = Line<'_>> {
     })
 }
 
+/// `s` without leading and trailing white space, as `str::trim` has it; ASCII ends (nearly
+/// every line) are trimmed bytewise, others char by char. Every line of a MEDLINE or RIS
+/// file goes through here (continuation lines start with six spaces).
+pub(crate) fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    let plain_end = |b: Option<&u8>| b.is_none_or(u8::is_ascii_graphic);
+    if plain_end(t.as_bytes().first()) && plain_end(t.as_bytes().last()) { t } else { t.trim() }
+}
+
 /// `-` then either a space and the rest of the line, or the end of the line.
 fn dash_value(i: &str) -> IResult<&str, &str> {
     preceded(char('-'), alt((preceded(char(' '), rest), eof))).parse(i)
@@ -92,7 +101,7 @@ fn medline_line(i: &str) -> IResult<&str, (&str, &str, &str)> {
 /// Reads a RIS tag line, or `None` when the line is not one (a continuation line, junk).
 pub(crate) fn ris_tag_line(line: &str) -> Option<TagLine<'_>> {
     let line = line.trim_end();
-    ris_line(line).ok().map(|(_, (tag, value))| TagLine { tag, value: value.trim() })
+    ris_line(line).ok().map(|(_, (tag, value))| TagLine { tag, value: trim(value) })
 }
 
 /// Reads a MEDLINE tag line, or `None` when the line is not one (a continuation line).
@@ -103,7 +112,7 @@ pub(crate) fn medline_tag_line(line: &str) -> Option<TagLine<'_>> {
     let (_, (tag, pad, value)) = medline_line(line).ok()?;
     let aligned = tag.len() + pad.len() == 4;
     (value.is_empty() || value.starts_with(' ') || aligned)
-        .then(|| TagLine { tag, value: value.trim() })
+        .then(|| TagLine { tag, value: trim(value) })
 }
 
 #[cfg(test)]
@@ -169,6 +178,24 @@ mod tests {
     medline_ok!(medline_no_space_padded, "TI  -A title", "TI", "A title");
     medline_no!(medline_prose, "Lorem ipsum - dolor");
     medline_no!(medline_hyphenated_word, "HIV-positive patients");
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "  a b  ",
+            "\u{a0}a\u{a0}",
+            " \u{3000}x\u{2003} ",
+            "\x0ba\x0b",
+            "\ta\r",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn doubled_carriage_return_is_one_break() {

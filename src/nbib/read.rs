@@ -82,7 +82,7 @@ pub fn parse(src: &str) -> Parsed {
     // belongs to the record (exports that double their line breaks).
     let mut after_blank = false;
     for Line { offset, text } in tagged::lines(src) {
-        if text.trim().is_empty() {
+        if tagged::trim(text).is_empty() {
             after_blank = true;
             continue;
         }
@@ -107,7 +107,7 @@ pub fn parse(src: &str) -> Parsed {
         }
         after_blank = false;
         match open.as_mut().and_then(|r| r.fields.last_mut()) {
-            Some(field) if indented => field.more.push(text.trim()),
+            Some(field) if indented => field.more.push(tagged::trim(text)),
             Some(_) => parsed.diagnostics.push(Diagnostic::error(
                 offset,
                 "expected a `TAG - value` line or an indented continuation; line skipped",

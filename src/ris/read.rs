@@ -63,11 +63,11 @@ pub fn parse(src: &str) -> Parsed {
     let mut in_junk = false;
     for Line { offset, text } in tagged::lines(src) {
         let Some(line) = tagged::ris_tag_line(text) else {
-            if text.trim().is_empty() {
+            if tagged::trim(text).is_empty() {
                 continue;
             }
             match open.as_mut().map(|r| r.fields.last_mut()) {
-                Some(Some(field)) => field.more.push(text.trim()),
+                Some(Some(field)) => field.more.push(tagged::trim(text)),
                 Some(None) => parsed.diagnostics.push(Diagnostic::error(
                     offset,
                     "expected a `XX  - value` tag line after `TY`; line skipped",
