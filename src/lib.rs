@@ -2,10 +2,13 @@
 //! the interchange formats — into clean BibTeX, BibLaTeX, RIS and CSL-JSON.
 //!
 //! ```
+//! # fn main() -> Result<(), bibconv::Error> {
 //! let ris = "TY  - JOUR\nAU  - Checkland, Kath\nTI  - Primary care-led commissioning\nPY  - 2013\nER  - \n";
-//! let parsed = bibconv::read(ris, bibconv::InputFormat::Ris).unwrap();
+//! let parsed = bibconv::read(ris, bibconv::InputFormat::Ris)?;
 //! let bib = bibconv::write_to_string(&parsed.records, bibconv::OutputFormat::Bibtex, &Default::default());
 //! assert!(bib.starts_with("@article{checkland2013primary,"));
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! The pipeline has four stages:
@@ -20,6 +23,9 @@
 //! spec, EndNote/Zotero habits), CSL-JSON (CSL 1.0.2), MEDLINE/PubMed `.nbib`, and the copied
 //! text of four page layouts: a CNKI-style Chinese labelled record, a BVS/VHL listing, an
 //! EPrints abstract page and an Emerald Insight article page.
+
+// Library code never panics on input: errors and diagnostics instead. Tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod bibtex;
 pub mod csl_json;

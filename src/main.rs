@@ -2,6 +2,7 @@
 //! in the library.
 
 #![allow(clippy::print_stderr, clippy::print_stdout)] // the CLI talks on stderr
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
