@@ -34,6 +34,33 @@ pub(crate) struct TagLine<'a> {
     pub value: &'a str,
 }
 
+/// One tag of a record with its value lines (the tag line's value, then continuation lines),
+/// as the RIS and MEDLINE readers collect them.
+#[derive(Debug)]
+pub(crate) struct RawField<'a> {
+    pub tag: &'a str,
+    /// The value on the tag line.
+    pub first: &'a str,
+    /// Continuation lines (an empty `Vec` costs no allocation: most values have none).
+    pub more: Vec<&'a str>,
+}
+
+impl<'a> RawField<'a> {
+    pub fn new(tag: &'a str, first: &'a str) -> Self {
+        RawField { tag, first, more: Vec::new() }
+    }
+
+    /// The value lines: the tag line's value, then the continuation lines.
+    pub fn parts(&self) -> impl Iterator<Item = &'a str> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+
+    /// True when every value line is empty.
+    pub fn is_empty(&self) -> bool {
+        self.parts().all(str::is_empty)
+    }
+}
+
 /// Splits `src` into lines at LF, CRLF or a lone CR (old Mac exports).
 pub(crate) fn lines(src: &str) -> impl Iterator<Item = Line<'_>> {
     let bytes = src.as_bytes();

@@ -22,45 +22,25 @@ use crate::model::{
     expand_medline_pages,
 };
 use crate::ris::read::ris_person;
-use crate::tagged::{self, Line};
+use crate::tagged::{self, Line, RawField};
 use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
 
-/// One tag with its value lines.
-#[derive(Debug)]
-struct RawField<'a> {
-    tag: &'a str,
-    /// The value on the tag line.
-    first: &'a str,
-    /// Continuation lines (MEDLINE wraps long values at 80 columns).
-    more: Vec<&'a str>,
-}
-
-impl<'a> RawField<'a> {
-    fn new(tag: &'a str, first: &'a str) -> Self {
-        RawField { tag, first, more: Vec::new() }
+/// The value of a field: lines joined with a space, white space collapsed; borrowed when it
+/// is one clean line.
+fn field_value<'a>(field: &RawField<'a>) -> Cow<'a, str> {
+    if field.more.is_empty() {
+        return collapse_ws_cow(field.first);
     }
-
-    fn parts(&self) -> impl Iterator<Item = &'a str> + '_ {
-        std::iter::once(self.first).chain(self.more.iter().copied())
+    let mut joined = String::with_capacity(field.parts().map(|p| p.len() + 1).sum());
+    for part in field.parts() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(part);
     }
-
-    /// The value: lines joined with a space, white space collapsed; borrowed when it is
-    /// one clean line.
-    fn value(&self) -> Cow<'a, str> {
-        if self.more.is_empty() {
-            return collapse_ws_cow(self.first);
-        }
-        let mut joined = String::with_capacity(self.parts().map(|p| p.len() + 1).sum());
-        for part in self.parts() {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(part);
-        }
-        match collapse_ws_cow(&joined) {
-            Cow::Borrowed(_) => Cow::Owned(joined),
-            Cow::Owned(collapsed) => Cow::Owned(collapsed),
-        }
+    match collapse_ws_cow(&joined) {
+        Cow::Borrowed(_) => Cow::Owned(joined),
+        Cow::Owned(collapsed) => Cow::Owned(collapsed),
     }
 }
 
@@ -126,7 +106,7 @@ pub fn parse(src: &str) -> Parsed {
 
 /// Builds the record (or reports it empty) and hands back its field list, emptied, for reuse.
 fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
-    if raw.fields.iter().all(|f| f.parts().all(str::is_empty)) {
+    if raw.fields.iter().all(RawField::is_empty) {
         parsed.diagnostics.push(Diagnostic::error(raw.offset, "record has no values; skipped"));
     } else {
         parsed.records.push(build(&raw));
@@ -158,7 +138,7 @@ fn build(raw: &RawRecord<'_>) -> Record {
     let mut types = Vec::new();
     let mut book_title = None;
     for field in &raw.fields {
-        let value = field.value();
+        let value = field_value(field);
         if value.is_empty() {
             continue;
         }

@@ -18,32 +18,8 @@ use std::borrow::Cow;
 
 use super::{editor_tags, is_book, series_number_tag, ty_to_kind};
 use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, normalize_pages};
-use crate::tagged::{self, Line};
+use crate::tagged::{self, Line, RawField};
 use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
-
-/// One tag of a record with its value lines (the tag line's value, then continuation lines).
-#[derive(Debug)]
-struct RawField<'a> {
-    tag: &'a str,
-    /// The tag as a number ([`tag_key`]), so that lookups compare integers.
-    key: u32,
-    /// The value on the tag line.
-    first: &'a str,
-    /// Continuation lines (rare: most exports keep a value on one line, and an empty `Vec`
-    /// costs no allocation).
-    more: Vec<&'a str>,
-}
-
-impl<'a> RawField<'a> {
-    fn new(tag: &'a str, first: &'a str) -> Self {
-        RawField { tag, key: tag_key(tag), first, more: Vec::new() }
-    }
-
-    /// The value lines: the tag line's value, then the continuation lines.
-    fn parts(&self) -> impl Iterator<Item = &'a str> + '_ {
-        std::iter::once(self.first).chain(self.more.iter().copied())
-    }
-}
 
 /// A record as written: its `TY` value and its tag lines, in order.
 #[derive(Debug)]
@@ -129,7 +105,7 @@ pub fn parse(src: &str) -> Parsed {
 
 /// Builds the record (or reports it empty) and hands back its field list, emptied, for reuse.
 fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
-    if raw.fields.iter().all(|f| f.parts().all(str::is_empty)) {
+    if raw.fields.iter().all(RawField::is_empty) {
         parsed
             .diagnostics
             .push(Diagnostic::error(raw.offset, "record has no fields besides `TY`; skipped"));
@@ -199,9 +175,9 @@ fn tag_bit(key: u32) -> u64 {
 impl<'r, 'a> Fields<'r, 'a> {
     fn new(fields: &'r [RawField<'a>]) -> Self {
         let mut by_tag: Vec<(u32, usize)> =
-            fields.iter().enumerate().map(|(i, f)| (f.key, i)).collect();
+            fields.iter().enumerate().map(|(i, f)| (tag_key(f.tag), i)).collect();
         by_tag.sort_unstable();
-        let present = fields.iter().fold(0, |acc, f| acc | tag_bit(f.key));
+        let present = by_tag.iter().fold(0, |acc, &(key, _)| acc | tag_bit(key));
         let used_more = vec![false; fields.len().saturating_sub(64)];
         Fields { fields, by_tag, present, used: 0, used_more }
     }
