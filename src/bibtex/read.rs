@@ -429,7 +429,7 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .collect())
 }
 
-/// What the crate makes of a value with no TeX in it (see [`is_plain`]): one normal chunk
+/// What the crate makes of a value with no TeX in it (see [`plain_value`]): one normal chunk
 /// with each run of white space as one space, and `--`/`---` as en and em dashes (a longer
 /// run of hyphens is read three at a time).
 fn plain_chunks(text: &str) -> biblatex::Chunks {
@@ -479,35 +479,29 @@ fn plain_chunks(text: &str) -> biblatex::Chunks {
     vec![biblatex::Spanned::new(Chunk::Normal(out), 0..text.len())]
 }
 
-/// True when the crate would only collapse white space and read dashes in `f`: no `\\`,
-/// braces, math or ties, and not a field the crate resolves (`crossref`, `xdata`).
-fn is_plain(f: &Field) -> bool {
-    // Vector searches: this looks at every byte of every field.
-    let bytes = f.text.as_bytes();
-    memchr::memchr3(b'\\', b'{', b'}', bytes).is_none()
-        && memchr::memchr2(b'$', b'~', bytes).is_none()
-        && f.name != "crossref"
-        && f.name != "xdata"
-}
-
-/// The text of a field whose only TeX is escaped specials (`\%`, `\&`, `\_`, `\#`, `\$`),
-/// with the backslashes removed; `None` for any other TeX (braces, `~`, math, other
-/// commands) or a linking field.
-fn escapes_only(f: &Field) -> Option<String> {
-    let bytes = f.text.as_bytes();
-    if memchr::memchr3(b'{', b'}', b'~', bytes).is_some()
-        || f.name == "crossref"
-        || f.name == "xdata"
-    {
+/// What the crate makes of a field with no TeX in it but escaped specials (`\%`, `\&`, `\_`,
+/// `\#`, `\$`): the crate would only unescape them, collapse white space and read dashes
+/// ([`plain_chunks`]). `None` for any other TeX (braces, `~`, math, other commands) and for
+/// the fields the crate resolves (`crossref`, `xdata`).
+fn plain_value(f: &Field) -> Option<biblatex::Chunks> {
+    if matches!(f.name.as_str(), "crossref" | "xdata") {
         return None;
     }
-    let mut out = String::with_capacity(f.text.len());
+    // Vector searches: this looks at every byte of every field.
+    let bytes = f.text.as_bytes();
+    if memchr::memchr3(b'{', b'}', b'~', bytes).is_some() {
+        return None;
+    }
+    if memchr::memchr2(b'\\', b'$', bytes).is_none() {
+        return Some(plain_chunks(&f.text));
+    }
+    let mut unescaped = String::with_capacity(f.text.len());
     let (mut copied, mut from) = (0, 0);
     while let Some(k) = bytes.get(from..).and_then(|b| memchr::memchr2(b'\\', b'$', b)) {
         let at = from + k;
         match (bytes.get(at), bytes.get(at + 1)) {
             (Some(b'\\'), Some(b'%' | b'&' | b'_' | b'#' | b'$')) => {
-                out.push_str(f.text.get(copied..at)?);
+                unescaped.push_str(f.text.get(copied..at)?);
                 copied = at + 1;
                 from = at + 2;
             }
@@ -515,8 +509,12 @@ fn escapes_only(f: &Field) -> Option<String> {
             _ => return None,
         }
     }
-    out.push_str(f.text.get(copied..)?);
-    Some(out)
+    unescaped.push_str(f.text.get(copied..)?);
+    let mut chunks = plain_chunks(&unescaped);
+    for c in &mut chunks {
+        c.span = 0..f.text.len();
+    }
+    Some(chunks)
 }
 
 /// `\"\i` and `\'{\i}` → `\"{i}`: the crate takes the backslash of `\i` as the accent's
@@ -549,15 +547,8 @@ fn decode_fields(entry: &Expanded, diags: &mut Vec<Diagnostic>) -> Vec<(String, 
     // given twice keeps the crate's rules for repeats.
     let mut eligible: Vec<&Field> = Vec::with_capacity(entry.fields.len());
     for f in &entry.fields {
-        let once = || entry.fields.iter().filter(|g| g.name == f.name).count() == 1;
-        if is_plain(f) && once() {
-            chunks.insert(f.name.as_str(), plain_chunks(&f.text));
-        } else if let Some(text) = escapes_only(f).filter(|_| once()) {
-            // `18\% of`, `R\&D`: the crate makes of it what it makes of a plain value.
-            let mut plain = plain_chunks(&text);
-            for c in &mut plain {
-                c.span = 0..f.text.len();
-            }
+        let once = entry.fields.iter().filter(|g| g.name == f.name).count() == 1;
+        if let Some(plain) = once.then(|| plain_value(f)).flatten() {
             chunks.insert(f.name.as_str(), plain);
         } else if brace_depth(&f.text) <= MAX_CRATE_DEPTH {
             eligible.push(f);
@@ -1162,17 +1153,7 @@ mod tests {
     /// Plain values skip the crate: what we make of them must be what the crate makes.
     fn plain_agrees_with_the_crate(text: &str) {
         let field = Field { name: "title".into(), text: text.into(), offset: 0 };
-        let ours = if is_plain(&field) {
-            plain_chunks(text)
-        } else if let Some(unescaped) = escapes_only(&field) {
-            let mut chunks = plain_chunks(&unescaped);
-            for c in &mut chunks {
-                c.span = 0..text.len();
-            }
-            chunks
-        } else {
-            return;
-        };
+        let Some(ours) = plain_value(&field) else { return };
         let theirs = crate_chunks(&[&field]).map(|mut c| c.pop().unwrap_or_default());
         let shape = |chunks: &biblatex::Chunks| -> Vec<String> {
             chunks.iter().map(|c| format!("{:?} {:?}", c.v, c.span)).collect()
