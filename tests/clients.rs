@@ -542,6 +542,15 @@ impl Report {
     }
 }
 
+/// The reports of parallel jobs, merged in order.
+impl FromIterator<Report> for Report {
+    fn from_iter<I: IntoIterator<Item = Report>>(reports: I) -> Self {
+        let mut all = Report::default();
+        reports.into_iter().for_each(|r| all.merge(r));
+        all
+    }
+}
+
 /// The clients a test needs, or a failure naming the install script.
 fn need(names: &[&str]) -> &'static Clients {
     let clients = tools::clients();
@@ -648,9 +657,10 @@ fn bibtex_compiles_under_plain_unsrt_and_plainnat() {
         }
         r
     });
-    let mut report = Report::default();
-    reports.into_iter().for_each(|r| report.merge(r));
-    report.finish("pdflatex + bibtex (plain, unsrt, plainnat) on the --ascii BibTeX");
+    reports
+        .into_iter()
+        .collect::<Report>()
+        .finish("pdflatex + bibtex (plain, unsrt, plainnat) on the --ascii BibTeX");
 }
 
 #[test]
@@ -682,9 +692,10 @@ fn biblatex_compiles_with_biber() {
         }
         r
     });
-    let mut report = Report::default();
-    reports.into_iter().for_each(|r| report.merge(r));
-    report.finish("pdflatex + biblatex + biber on the --ascii BibLaTeX");
+    reports
+        .into_iter()
+        .collect::<Report>()
+        .finish("pdflatex + biblatex + biber on the --ascii BibLaTeX");
 }
 
 #[test]
@@ -723,9 +734,10 @@ fn biber_validates_the_datamodel() {
         }
         r
     });
-    let mut report = Report::default();
-    reports.into_iter().for_each(|r| report.merge(r));
-    report.finish("biber --tool --validate-datamodel on the UTF-8 BibLaTeX");
+    reports
+        .into_iter()
+        .collect::<Report>()
+        .finish("biber --tool --validate-datamodel on the UTF-8 BibLaTeX");
 }
 
 /// pandoc reading one of our files as `from`, to CSL-JSON items.
@@ -807,9 +819,10 @@ fn pandoc_reads_every_output_with_the_same_count() {
         }
         r
     });
-    let mut report = Report::default();
-    reports.into_iter().for_each(|r| report.merge(r));
-    report.finish("pandoc 2 and 3 read the .bib, BibLaTeX, CSL-JSON and (pandoc 3) RIS");
+    reports
+        .into_iter()
+        .collect::<Report>()
+        .finish("pandoc 2 and 3 read the .bib, BibLaTeX, CSL-JSON and (pandoc 3) RIS");
 }
 
 /// Runs a driver script (node or Python) on `jobs` and returns its JSON results.
