@@ -12,6 +12,10 @@ use std::io::{self, Read};
 use memchr::memmem;
 use rayon::prelude::*;
 
+use std::ops::Range;
+
+use crate::csl_json::read::read_items;
+use crate::csl_json::scan::{JsonScan, part_items};
 use crate::{Diagnostic, Error, InputFormat, Parsed};
 
 /// Bytes read per chunk when streaming a file.
@@ -37,47 +41,6 @@ pub fn streamable_text(format: InputFormat, text: &[u8]) -> bool {
 fn is_json_array(text: &[u8]) -> bool {
     let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
     text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
-}
-
-/// A JSON scanner's state between calls: nesting depth and string state.
-#[derive(Debug, Clone, Copy, Default)]
-struct JsonScan {
-    depth: u32,
-    in_string: bool,
-    escaped: bool,
-}
-
-impl JsonScan {
-    /// Scans `bytes`, calling `comma(i)` for each comma between top-level array items.
-    fn scan(&mut self, bytes: &[u8], mut comma: impl FnMut(usize)) {
-        let mut i = 0;
-        while i < bytes.len() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    i += 1;
-                    continue;
-                }
-                let Some(k) = memchr::memchr2(b'"', b'\\', &bytes[i..]) else { return };
-                i += k;
-                if bytes[i] == b'\\' {
-                    self.escaped = true;
-                } else {
-                    self.in_string = false;
-                }
-                i += 1;
-                continue;
-            }
-            match bytes[i] {
-                b'"' => self.in_string = true,
-                b'[' | b'{' => self.depth += 1,
-                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
-                b',' if self.depth == 1 => comma(i),
-                _ => {}
-            }
-            i += 1;
-        }
-    }
 }
 
 /// The offset just past the last complete record of `format` in `bytes`, where a chunk may
@@ -332,14 +295,48 @@ pub fn read_part(text: &str, format: InputFormat, place: Place) -> Result<Parsed
     concat(parsed)
 }
 
-/// CSL-JSON: the items of a top-level array cut into pieces at item commas, each piece
-/// made an array of its own (its leading comma becomes `[`, a `]` closes it), parsed on all
-/// cores. Item numbers in messages are renumbered to count from the start of the input.
+/// CSL-JSON: the items of a top-level array (or of a part of one) read where they are, in
+/// pieces of about [`PIECE_SIZE`] bytes on all cores. Item numbers in messages count from
+/// the start of the input.
 fn read_json_part(text: &str, place: Place) -> Result<Parsed, Error> {
     if place.first && !is_json_array(text.as_bytes()) {
         return crate::read(text, InputFormat::CslJson);
     }
-    let mut scan = JsonScan { depth: u32::from(!place.first), ..JsonScan::default() };
+    let bom = if place.first && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let Some(spans) = text.get(bom..).and_then(|t| part_items(t, place.first, place.last)) else {
+        return read_json_copies(text, place);
+    };
+    let spans: Vec<Range<usize>> = spans.into_iter().map(|r| r.start + bom..r.end + bom).collect();
+    let mut pieces = Vec::with_capacity(text.len() / PIECE_SIZE + 1);
+    let mut from = 0;
+    for (i, span) in spans.iter().enumerate() {
+        if spans.get(from).is_some_and(|f| span.end - f.start >= PIECE_SIZE) {
+            pieces.push(from..i + 1);
+            from = i + 1;
+        }
+    }
+    if from < spans.len() {
+        pieces.push(from..spans.len());
+    }
+    let parsed: Vec<Option<Parsed>> = pieces
+        .par_iter()
+        .map(|piece| {
+            let spans = spans.get(piece.clone()).unwrap_or_default().iter().cloned();
+            read_items(text, spans, place.items_before + piece.start)
+        })
+        .collect();
+    match parsed.into_iter().collect::<Option<Vec<Parsed>>>() {
+        Some(parsed) => concat(parsed.into_iter().map(Ok).collect()),
+        // An item that is not JSON: read the pieces as arrays of their own, which says where.
+        None => read_json_copies(text, place),
+    }
+}
+
+/// [`read_json_part`] for text that is not JSON: the part cut into pieces at item commas,
+/// each piece made an array of its own (its leading comma becomes `[`, a `]` closes it)
+/// and read as a whole text, so that errors say where the JSON breaks.
+fn read_json_copies(text: &str, place: Place) -> Result<Parsed, Error> {
+    let mut scan = if place.first { JsonScan::default() } else { JsonScan::inside_array() };
     // (start, end, items before the piece)
     let mut pieces = Vec::new();
     let (mut start, mut base, mut seen) = (0, place.items_before, 0);
@@ -765,6 +762,27 @@ mod tests {
         }
         assert!(chunks > 10);
         assert_eq!(all, whole);
+    }
+
+    /// A text that is not JSON fails in chunks where it fails whole.
+    #[test]
+    fn csl_json_chunks_fail_where_the_whole_text_fails() {
+        let good = csl_items(3000);
+        let at = good.match_indices(",\n").nth(1500).unwrap().0;
+        for bad in [format!("{},{}", &good[..at], &good[at..]), good.replace("\u{feff}[\n", "[,")] {
+            let Err(whole) = crate::read(&bad, InputFormat::CslJson) else { panic!("read") };
+            let mut reader =
+                ChunkReader::new(bad.as_bytes(), InputFormat::CslJson, 100_000, Vec::new());
+            let mut failed = None;
+            while let Some(chunk) = reader.next_chunk().unwrap() {
+                let part = std::str::from_utf8(&chunk.bytes).unwrap();
+                if let Err(e) = read_part(part, InputFormat::CslJson, chunk.place) {
+                    failed = Some(e.offset().unwrap() + chunk.place.offset as usize);
+                    break;
+                }
+            }
+            assert_eq!(failed, whole.offset(), "{whole}");
+        }
     }
 
     fn bib_text(n: usize) -> String {

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod item;
 pub mod read;
+pub(crate) mod scan;
 pub mod write;
 
 /// The CSL name variables (1.0.2 and the 1.0.2 schema), in the spec's order.

@@ -11,6 +11,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use std::ops::Range;
+
+use super::item::{Field, Item};
+use super::scan::{array_items, is_json_space};
 use super::{CslDate, CslName, DATE_VARIABLES, NAME_VARIABLES, NOTE_KEYS, Text, note_line};
 use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmcid, clean_pmid, collapse_ws};
 use crate::{Date, Diagnostic, Error, InputFormat, Kind, Parsed, Person, Record};
@@ -30,19 +34,23 @@ const ALIASES: &[&str] = &["journalAbbreviation", "shortTitle", "event", "archiv
 /// [`Error::Parse`] when the text is not JSON, or is JSON but neither an array nor an
 /// object.
 pub fn parse(src: &str) -> Result<Parsed, Error> {
-    // The usual case, an array of clean items, in one pass. Item places are only needed for
-    // messages: when an item has something to say, the text is read again item by item.
+    parse_with(src, true)
+}
+
+/// [`parse`], with or without the one-pass path for items of the usual shape (without, for
+/// the tests that hold the two paths to the same records).
+fn parse_with(src: &str, one_pass: bool) -> Result<Parsed, Error> {
+    // The usual case, an array, item by item: each in one pass with strings borrowed when
+    // it has the usual shape, else through a JSON value. Should an item not be JSON, the
+    // text is read again below, which says where.
     let body = src.strip_prefix('\u{feff}').unwrap_or(src);
-    if body.trim_start().starts_with('[')
-        && let Ok(values) = serde_json::from_str::<Vec<Value>>(body)
+    let bom = src.len() - body.len();
+    if one_pass
+        && let Some(spans) = array_items(body)
+        && let Some(parsed) =
+            read_items(src, spans.into_iter().map(|r| r.start + bom..r.end + bom), 0)
     {
-        let mut parsed = Parsed::default();
-        for (n, value) in values.into_iter().enumerate() {
-            read_item(&mut parsed, n, 0, value);
-        }
-        if parsed.diagnostics.is_empty() {
-            return Ok(parsed);
-        }
+        return Ok(parsed);
     }
     let mut parsed = Parsed::default();
     for (n, raw) in items(src)?.into_iter().enumerate() {
@@ -59,12 +67,34 @@ pub fn parse(src: &str) -> Result<Parsed, Error> {
     Ok(parsed)
 }
 
+/// Reads the items of `src` at `spans` (byte ranges, white space around them allowed),
+/// numbered in messages from `first + 1`. `None` when one of them is not JSON.
+pub(crate) fn read_items(
+    src: &str,
+    spans: impl Iterator<Item = Range<usize>>,
+    first: usize,
+) -> Option<Parsed> {
+    let mut parsed = Parsed::default();
+    for (n, span) in spans.enumerate() {
+        let text = src.get(span.clone())?;
+        let offset = span.start + text.bytes().take_while(is_json_space).count();
+        let n = first + n;
+        if let Ok(item) = serde_json::from_str::<Item<'_>>(text) {
+            let mut reader = ItemReader::new(offset, n + 1, &mut parsed.diagnostics);
+            parsed.records.push(reader.read_item(item));
+        } else {
+            read_item(&mut parsed, n, offset, serde_json::from_str(text).ok()?);
+        }
+    }
+    Some(parsed)
+}
+
 /// Reads item `n` (from 0), found at byte `offset`.
 fn read_item(parsed: &mut Parsed, n: usize, offset: usize, value: Value) {
     match value {
         Value::Object(map) => {
             let mut item = ItemReader::new(offset, n + 1, &mut parsed.diagnostics);
-            parsed.records.push(item.read(map));
+            parsed.records.push(item.read_map(map));
         }
         other => parsed.diagnostics.push(Diagnostic::error(
             offset,
@@ -187,15 +217,53 @@ impl<'d> ItemReader<'d> {
         self.warn(format!("{name}: {why}; kept in extra"));
     }
 
-    fn read(&mut self, mut map: Map<String, Value>) -> Record {
-        if let Some(id) = map.remove("id") {
+    /// An item read as a JSON object.
+    fn read_map(&mut self, mut map: Map<String, Value>) -> Record {
+        self.id_and_type(map.remove("id"), map.remove("type"));
+        // Second spellings (`journalAbbreviation`, `shortTitle`…) only fill what the CSL
+        // variable left empty, so they come last.
+        let (aliases, fields): (Vec<_>, Vec<_>) =
+            map.into_iter().partition(|(name, _)| ALIASES.contains(&name.as_str()));
+        for (name, value) in fields.iter().chain(&aliases) {
+            self.field(name, value);
+        }
+        self.finish()
+    }
+
+    /// An item read in one pass ([`Item`]): the same steps as [`Self::read_map`], in the
+    /// same order (variables sorted by name as in a JSON object, the last of two equal
+    /// names counting), so that both give the same record and the same messages.
+    fn read_item(&mut self, item: Item<'_>) -> Record {
+        self.id_and_type(item.id, item.kind);
+        let mut fields = item.fields;
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut last = Vec::with_capacity(fields.len());
+        let mut fields = fields.into_iter().peekable();
+        while let Some((name, value)) = fields.next() {
+            if fields.peek().is_some_and(|(next, _)| *next == name) {
+                continue;
+            }
+            if ALIASES.contains(&name.as_ref()) {
+                last.push((name, value));
+            } else {
+                self.item_field(&name, value);
+            }
+        }
+        for (name, value) in last {
+            self.item_field(&name, value);
+        }
+        self.finish()
+    }
+
+    fn id_and_type(&mut self, id: Option<Value>, kind: Option<Value>) {
+        if let Some(id) = id {
             match scalar(&id) {
                 Some(id) => self.rec.key = Some(id),
                 None if id.is_null() => {}
                 None => self.keep("id", &id, "expected a string or number"),
             }
         }
-        match map.remove("type") {
+        match kind {
             Some(Value::String(t)) => match Kind::from_csl(&t.trim().to_lowercase()) {
                 Some(kind) => self.rec.kind = kind,
                 None => {
@@ -208,18 +276,50 @@ impl<'d> ItemReader<'d> {
             Some(other) => self.keep("csl-type", &other, "expected a type name"),
             None => self.warn("no type; read as document".into()),
         }
-        // Second spellings (`journalAbbreviation`, `shortTitle`…) only fill what the CSL
-        // variable left empty, so they come last.
-        let (aliases, fields): (Vec<_>, Vec<_>) =
-            map.into_iter().partition(|(name, _)| ALIASES.contains(&name.as_str()));
-        for (name, value) in fields.iter().chain(&aliases) {
-            self.field(name, value);
-        }
+    }
+
+    /// What the note says (Zotero's `Key: value` lines), then the record.
+    fn finish(&mut self) -> Record {
         let note = self.rec.note.clone();
         if let Some(note) = note {
             self.note_lines(&note);
         }
         std::mem::take(&mut self.rec)
+    }
+
+    /// One variable of an [`Item`]: strings of the common variables straight into the
+    /// record, name lists and date objects as [`Self::field`] reads them from a JSON value,
+    /// everything else through [`Self::field`].
+    fn item_field(&mut self, name: &str, value: Field<'_>) {
+        match value {
+            Field::Str(s) => {
+                let text = s.trim();
+                if text.is_empty() {
+                    return self.field(name, &Value::String(s.into_owned()));
+                }
+                if name == "abstract" {
+                    self.rec.abstract_text = Some(text.to_owned());
+                } else if name == "note" {
+                    self.rec.note = Some(text.to_owned());
+                } else if name == "keyword" {
+                    self.keyword_text(text);
+                } else if let Some(clean) = id_cleaner(name) {
+                    self.id_texts(name, vec![text.to_owned()], clean);
+                } else if !ALIASES.contains(&name)
+                    && let Some(slot) = text_slot(&mut self.rec, name)
+                {
+                    *slot = Some(collapse_ws(text));
+                } else {
+                    self.field(name, &Value::String(s.into_owned()));
+                }
+            }
+            Field::Names(names) => {
+                let people = names.into_iter().map(|n| self.person(name, n)).collect();
+                self.push_people(name, people);
+            }
+            Field::Date(csl) => self.date_read(name, Ok(date_object(*csl))),
+            Field::Value(value) => self.field(name, &value),
+        }
     }
 
     fn field(&mut self, name: &str, value: &Value) {
@@ -233,11 +333,11 @@ impl<'d> ItemReader<'d> {
             return self.date(name, value);
         }
         match name {
-            "DOI" => self.ids(name, value, single(doi)),
-            "ISBN" => self.ids(name, value, clean_list(clean_isbn)),
-            "ISSN" => self.ids(name, value, clean_list(clean_issn)),
-            "PMID" => self.ids(name, value, single(clean_pmid)),
-            "PMCID" => self.ids(name, value, single(clean_pmcid)),
+            "DOI" | "ISBN" | "ISSN" | "PMID" | "PMCID" => {
+                if let Some(clean) = id_cleaner(name) {
+                    self.ids(name, value, clean);
+                }
+            }
             "keyword" => self.keywords(value),
             "abstract" | "note" => match scalar(value) {
                 Some(text) => {
@@ -297,7 +397,7 @@ impl<'d> ItemReader<'d> {
     }
 
     /// DOI, ISBN, ISSN, PMID, PMCID: cleaned; what does not clean is kept in extra.
-    fn ids(&mut self, name: &str, value: &Value, clean: impl Fn(&str) -> (Vec<String>, bool)) {
+    fn ids(&mut self, name: &str, value: &Value, clean: Cleaner) {
         let texts: Vec<String> = match value {
             Value::Array(list) => list.iter().filter_map(scalar).collect(),
             v => scalar(v).into_iter().collect(),
@@ -305,6 +405,10 @@ impl<'d> ItemReader<'d> {
         if texts.is_empty() {
             return self.keep(name, value, "expected a string");
         }
+        self.id_texts(name, texts, clean);
+    }
+
+    fn id_texts(&mut self, name: &str, texts: Vec<String>, clean: Cleaner) {
         for text in texts {
             let (ids, complete) = clean(&text);
             if !complete {
@@ -333,14 +437,16 @@ impl<'d> ItemReader<'d> {
                 }
             }
             v => match scalar(v) {
-                Some(text) => {
-                    let sep = if text.contains(';') { ';' } else { ',' };
-                    let words = text.split(sep).map(collapse_ws).filter(|k| !k.is_empty());
-                    push_new(&mut self.rec.keyword, words.collect());
-                }
+                Some(text) => self.keyword_text(&text),
                 None => self.keep("keyword", v, "expected a string"),
             },
         }
+    }
+
+    fn keyword_text(&mut self, text: &str) {
+        let sep = if text.contains(';') { ';' } else { ',' };
+        let words = text.split(sep).map(collapse_ws).filter(|k| !k.is_empty());
+        push_new(&mut self.rec.keyword, words.collect());
     }
 
     fn names(&mut self, role: &str, value: &Value) {
@@ -431,11 +537,15 @@ impl<'d> ItemReader<'d> {
     }
 
     fn date(&mut self, name: &str, value: &Value) {
-        let date = match read_date(value) {
-            Ok(date) => date,
-            Err(why) => return self.keep(name, value, &why),
-        };
-        let Some((date, leftovers)) = date else { return };
+        match read_date(value) {
+            Ok(date) => self.date_read(name, Ok(date)),
+            Err(why) => self.keep(name, value, &why),
+        }
+    }
+
+    /// A date variable's date as [`read_date`] read it.
+    fn date_read(&mut self, name: &str, date: Result<DateRead, String>) {
+        let Ok(Some((date, leftovers))) = date else { return };
         for (key, value) in leftovers {
             self.rec.push_extra(&format!("{name}.{key}"), &value);
         }
@@ -597,6 +707,22 @@ fn clean_list(clean: fn(&str) -> Option<String>) -> impl Fn(&str) -> (Vec<String
         }
         (ids, complete)
     }
+}
+
+/// Cleans an identifier variable's text: the identifiers found, and false when some of the
+/// text was not one.
+type Cleaner = fn(&str) -> (Vec<String>, bool);
+
+/// The cleaner of an identifier variable.
+fn id_cleaner(name: &str) -> Option<Cleaner> {
+    Some(match name {
+        "DOI" => |t| single(doi)(t),
+        "ISBN" => |t| clean_list(clean_isbn)(t),
+        "ISSN" => |t| clean_list(clean_issn)(t),
+        "PMID" => |t| single(clean_pmid)(t),
+        "PMCID" => |t| single(clean_pmcid)(t),
+        _ => return None,
+    })
 }
 
 fn single(clean: fn(&str) -> Option<String>) -> impl Fn(&str) -> (Vec<String>, bool) {
@@ -861,6 +987,216 @@ fn season(s: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Every JSON text under `dir`, and every array of objects inside each, as inputs.
+    fn json_inputs(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                json_inputs(&path, out);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(value) = serde_json::from_str::<Value>(&text) else { continue };
+            let name = path.display().to_string();
+            let mut arrays = Vec::new();
+            object_arrays(&value, &mut arrays);
+            out.push((name.clone(), text));
+            for (i, a) in arrays.into_iter().enumerate() {
+                out.push((format!("{name} #{i}"), a.to_string()));
+            }
+        }
+    }
+
+    fn object_arrays(v: &Value, out: &mut Vec<Value>) {
+        match v {
+            Value::Array(list) => {
+                if list.iter().any(Value::is_object) {
+                    out.push(v.clone());
+                }
+                list.iter().for_each(|x| object_arrays(x, out));
+            }
+            Value::Object(map) => map.values().for_each(|x| object_arrays(x, out)),
+            _ => {}
+        }
+    }
+
+    /// The one-pass path gives what the JSON-value path gives, records and messages, on
+    /// every CSL-JSON text of the corpora and fixtures (citeproc's test suite has most of
+    /// the odd shapes: string names, EDTF dates, numbers for text, unknown keys…).
+    #[test]
+    fn one_pass_reads_as_the_value_path_on_the_corpora() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut inputs = Vec::new();
+        json_inputs(&root.join("../shared/corpora"), &mut inputs);
+        json_inputs(&root.join("fixtures"), &mut inputs);
+        assert!(inputs.len() > 1000, "corpora missing: {} inputs", inputs.len());
+        let mut items = 0;
+        for (name, text) in &inputs {
+            let fast = parse_with(text, true);
+            assert_eq!(fast, parse_with(text, false), "{name}");
+            items += fast.map_or(0, |p| p.records.len());
+        }
+        assert!(items > 5000, "{items} items");
+    }
+
+    /// Texts that are not quite an array of items: both paths give the same error (or the
+    /// same records).
+    #[test]
+    fn odd_texts_read_as_the_value_path() {
+        for text in [
+            "[1,,2]",
+            "[,]",
+            "[{\"id\": 1} x]",
+            "[{\"id\": 1}",
+            "[{\"id\": 1}]]",
+            "[] x",
+            "\u{feff} [ {\"id\": \"a]\", \"type\": \"book\"} ] ",
+            "[{\"id\": 1}]\u{c}",
+            "[{\"title\": \"\\ud800\"}]",
+            "[\"a\", null, [], {}]",
+            "  [\n]\n",
+            "[{\"id\": 1}, {\"id\": 1, \"id\": 2, \"type\": 3}]",
+        ] {
+            assert_eq!(parse_with(text, true), parse_with(text, false), "{text:?}");
+        }
+    }
+
+    /// Values of the shapes CSL-JSON files have, and some they should not.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let text = prop_oneof![
+            Just(String::new()),
+            Just("  ".to_owned()),
+            "[ a-zA-Z0-9;,:.\\-]{1,20}",
+            "[ \\n\\t\"éü\\\\]{0,6}[a-z]{1,5}",
+            Just("10.1000/xyz".to_owned()),
+            Just("0028-0836, 1476-4687".to_owned()),
+            Just("PMID: 123\nDOI: 10.1/x".to_owned()),
+        ];
+        let scalar = prop_oneof![
+            text.clone().prop_map(Value::String),
+            any::<i32>().prop_map(Value::from),
+            Just(Value::from(1.5)),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+        ];
+        let name_part = prop_oneof![
+            "family",
+            "given",
+            "literal",
+            "non-dropping-particle",
+            "dropping-particle",
+            "suffix",
+            "parse-names",
+            "isInstitution",
+            "affiliation",
+            "sequence"
+        ];
+        let name = prop::collection::vec((name_part, scalar.clone()), 0..4)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()));
+        let date_part = prop_oneof![
+            any::<u16>().prop_map(Value::from),
+            "[0-9]{1,4}".prop_map(Value::String),
+            Just(Value::from(13))
+        ];
+        let parts = prop::collection::vec(prop::collection::vec(date_part, 0..4), 0..3)
+            .prop_map(|p| Value::Array(p.into_iter().map(Value::Array).collect()));
+        let date_key = prop_oneof!["raw", "literal", "season", "circa", "edtf", "other"];
+        let date = (parts, prop::collection::vec((date_key, scalar.clone()), 0..2)).prop_map(
+            |(parts, kv)| {
+                let mut map: Map<String, Value> =
+                    kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                map.insert("date-parts".into(), parts);
+                Value::Object(map)
+            },
+        );
+        prop_oneof![
+            4 => scalar.clone(),
+            2 => prop::collection::vec(name, 0..3).prop_map(Value::Array),
+            2 => date,
+            1 => prop::collection::vec(scalar, 0..3).prop_map(Value::Array),
+        ]
+    }
+
+    fn item() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            "id",
+            "type",
+            "title",
+            "author",
+            "editor",
+            "director",
+            "issued",
+            "accessed",
+            "original-date",
+            "container-title",
+            "journalAbbreviation",
+            "container-title-short",
+            "shortTitle",
+            "title-short",
+            "volume",
+            "page",
+            "DOI",
+            "ISBN",
+            "ISSN",
+            "PMID",
+            "keyword",
+            "abstract",
+            "note",
+            "citation-key",
+            "categories",
+            "event",
+            "event-title",
+            "archive-location",
+            "archive_location",
+            "custom",
+            "URL",
+            "language"
+        ];
+        let kind = prop_oneof!["book", "article-journal", "Chapter", "nonsense", " thesis "]
+            .prop_map(|t| Value::String(t.to_owned()));
+        (prop::collection::vec((key, json_value()), 0..12), prop::option::of(kind)).prop_map(
+            |(kv, kind)| {
+                // Written by hand: the same key may come twice, in any order.
+                let mut fields: Vec<String> =
+                    kv.iter().map(|(k, v)| format!("{k:?}: {v}")).collect();
+                if let Some(kind) = kind {
+                    fields.insert(0, format!("\"type\": {kind}"));
+                }
+                format!("{{{}}}", fields.join(", "))
+            },
+        )
+    }
+
+    /// The generated items exercise both paths, not only the JSON-value one.
+    #[test]
+    fn generated_items_take_both_paths() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let strategy = item();
+        let n = 1000;
+        let fast = (0..n)
+            .filter(|_| {
+                let text = strategy.new_tree(&mut runner).unwrap().current();
+                serde_json::from_str::<Item<'_>>(&text).is_ok()
+            })
+            .count();
+        assert!((n / 4..n * 3 / 4).contains(&fast), "{fast} of {n} in one pass");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The one-pass path and the JSON-value path agree on any item.
+        #[test]
+        fn one_pass_reads_as_the_value_path(items in prop::collection::vec(item(), 1..4)) {
+            let text = format!("[{}]", items.join(",\n"));
+            prop_assert_eq!(parse_with(&text, true), parse_with(&text, false), "{}", text);
+        }
+    }
 
     fn one(src: &str) -> Record {
         let parsed = parse(src).unwrap();
