@@ -157,9 +157,14 @@ impl<'de> Deserialize<'de> for Text {
 impl Text {
     /// The value as text.
     pub fn to_text(&self) -> String {
+        self.as_text().into_owned()
+    }
+
+    /// The value as text, borrowed when it is a string.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Text::Str(s) => s.clone(),
-            Text::Num(n) => n.to_string(),
+            Text::Str(s) => s.as_str().into(),
+            Text::Num(n) => n.to_string().into(),
         }
     }
 }

@@ -498,14 +498,19 @@ impl<'d> ItemReader<'d> {
                 return;
             }
         };
-        list.extend(people);
+        if list.is_empty() {
+            // Collected in place, in the list's own allocation.
+            *list = people.collect();
+        } else {
+            list.extend(people);
+        }
     }
 
     /// A CSL name object as a person; keys the model has no place for go to extra as
     /// `<role>.<key>: <name>: <value>`.
     fn person(&mut self, role: &str, mut name: CslName) -> Person {
         let text = |t: &Option<Text>| {
-            t.as_ref().map(|t| collapse_ws(&t.to_text())).filter(|s| !s.is_empty())
+            t.as_ref().map(|t| collapse_ws(&t.as_text())).filter(|s| !s.is_empty())
         };
         let mut p = Person {
             family: text(&name.family),
@@ -529,9 +534,12 @@ impl<'d> ItemReader<'d> {
         if let Some(aff) = &name.affiliation {
             p.affiliation = affiliations(aff);
         }
-        let who = p.display_inverted().unwrap_or_default();
-        for (key, value) in &name.other {
-            self.rec.push_extra(&format!("{role}.{key}"), &format!("{who}: {}", any_text(value)));
+        if !name.other.is_empty() {
+            let who = p.display_inverted().unwrap_or_default();
+            for (key, value) in &name.other {
+                let line = format!("{who}: {}", any_text(value));
+                self.rec.push_extra(&format!("{role}.{key}"), &line);
+            }
         }
         p
     }
@@ -845,21 +853,23 @@ fn date_object(csl: CslDate) -> DateRead {
     let mut leftovers: Vec<(String, String)> =
         csl.other.iter().map(|(k, v)| (k.clone(), any_text(v))).collect();
     let text =
-        |t: &Option<Text>| t.as_ref().map(|t| collapse_ws(&t.to_text())).filter(|s| !s.is_empty());
+        |t: &Option<Text>| t.as_ref().map(|t| collapse_ws(&t.as_text())).filter(|s| !s.is_empty());
     let raw = text(&csl.raw);
     let edtf = text(&csl.edtf);
-    let parts_text = csl.date_parts.as_ref().and_then(|p| {
+    // The parts as text, for the rare dates that keep them.
+    let parts_text = || {
+        let p = csl.date_parts.as_ref()?;
         let joined: Vec<String> = p
             .iter()
             .map(|d| d.iter().map(Text::to_text).collect::<Vec<_>>().join("-"))
             .filter(|s| !s.is_empty())
             .collect();
         (!joined.is_empty()).then(|| joined.join("/"))
-    });
+    };
     let mut date = match csl.date_parts.as_deref().and_then(from_parts) {
         Some((date, end_season_lost)) => {
-            if end_season_lost && let Some(p) = &parts_text {
-                leftovers.push(("date-parts".into(), p.clone()));
+            if end_season_lost && let Some(p) = parts_text() {
+                leftovers.push(("date-parts".into(), p));
             }
             for (key, t) in [("raw", &raw), ("edtf", &edtf)] {
                 if let Some(t) = t
@@ -872,13 +882,13 @@ fn date_object(csl: CslDate) -> DateRead {
         }
         None => match raw.as_deref().or(edtf.as_deref()).and_then(parse_date_string) {
             Some(d) => {
-                if let Some(p) = parts_text {
+                if let Some(p) = parts_text() {
                     leftovers.push(("date-parts".into(), p));
                 }
                 d
             }
             // Parts that are not a date (`[["forthcoming"]]`, month 60) stay as text.
-            None => parts_text.map(|p| Date::literal(&p)).unwrap_or_default(),
+            None => parts_text().map(|p| Date::literal(&p)).unwrap_or_default(),
         },
     };
     if let Some(l) = text(&csl.literal) {
@@ -907,7 +917,7 @@ fn from_parts(parts: &[Vec<Text>]) -> Option<(Date, bool)> {
     let one = |p: &[Text]| -> Option<Option<Parts>> {
         let mut nums = Vec::new();
         for t in p {
-            let s = t.to_text();
+            let s = t.as_text();
             let s = s.trim();
             if s.is_empty() {
                 break;
