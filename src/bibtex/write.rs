@@ -13,13 +13,16 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use super::{Dialect, MONTH_MACROS, PROTECTED_EXTRA, TYPE_EXTRA, langid_for, type_for_kind};
 use crate::latex;
 use crate::{Date, Kind, Person, Record, WriteOptions};
 
-/// A field value: braced TeX, or a bare macro (`jan`).
+/// A field value: braced TeX (where it is in [`Entry::tex`]), or a bare macro (`jan`).
 enum Value {
-    Braced(String),
+    Braced(Range<usize>),
     Macro(&'static str),
 }
 
@@ -27,7 +30,10 @@ enum Value {
 struct Entry {
     /// The entry type being written.
     ty: &'static str,
-    fields: Vec<(String, Value)>,
+    fields: Vec<(Cow<'static, str>, Value)>,
+    /// The TeX of every braced value, one after another: values are escaped straight into
+    /// it, with no string of their own.
+    tex: String,
     ascii: bool,
     unmapped: Vec<char>,
     /// `name: value` lines for BibLaTeX's `annotation` (extras with no data-model field).
@@ -35,19 +41,43 @@ struct Entry {
 }
 
 impl Entry {
-    fn text(&mut self, name: &str, value: Option<&str>) {
+    /// A text field, escaped; nothing when the text is blank.
+    fn text(&mut self, name: impl Into<Cow<'static, str>>, value: Option<&str>) {
         if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
-            let tex = latex::escape(v, self.ascii, &mut self.unmapped);
-            self.fields.push((name.to_owned(), Value::Braced(tex)));
+            let start = self.tex.len();
+            latex::escape_into(v, self.ascii, &mut self.tex, &mut self.unmapped);
+            self.fields.push((name.into(), Value::Braced(start..self.tex.len())));
         }
     }
 
-    fn raw(&mut self, name: &str, tex: String) {
-        self.fields.push((name.to_owned(), Value::Braced(tex)));
+    /// A field of TeX as it is.
+    fn raw(&mut self, name: impl Into<Cow<'static, str>>, tex: &str) {
+        let start = self.tex.len();
+        self.tex.push_str(tex);
+        self.fields.push((name.into(), Value::Braced(start..self.tex.len())));
+    }
+
+    /// Escapes `text` at the end of [`Self::tex`], for a value being put together there.
+    fn escape(&mut self, text: &str) {
+        latex::escape_into(text, self.ascii, &mut self.tex, &mut self.unmapped);
     }
 
     fn has(&self, name: &str) -> bool {
         self.fields.iter().any(|(n, _)| n == name)
+    }
+
+    /// The TeX of a braced value.
+    fn value(&self, range: &Range<usize>) -> &str {
+        self.tex.get(range.clone()).unwrap_or_default()
+    }
+
+    /// Moves field `n` (when braced) to the `annotation` lines, as `name: value`.
+    fn annotate(&mut self, name: &str, value: &Value) {
+        if let Value::Braced(r) = value {
+            let line =
+                format!("{}: {}", latex::escape(name, false, &mut Vec::new()), self.value(r));
+            self.annotation.push(line);
+        }
     }
 }
 
@@ -98,7 +128,8 @@ pub fn write_entry(
 
     let mut e = Entry {
         ty,
-        fields: Vec::new(),
+        fields: Vec::with_capacity(24),
+        tex: String::with_capacity(4096),
         ascii: options.ascii,
         unmapped: Vec::new(),
         annotation: Vec::new(),
@@ -115,7 +146,7 @@ pub fn write_entry(
         let protected: Vec<&str> =
             rec.extra.get(PROTECTED_EXTRA).map(|p| p.lines().collect()).unwrap_or_default();
         let tex = latex::title(t, &protected, e.ascii, &mut e.unmapped);
-        e.raw("title", tex);
+        e.raw("title", &tex);
     }
     e.text("shorttitle", rec.title_short.as_deref());
     e.text("origtitle", rec.original_title.as_deref());
@@ -171,7 +202,7 @@ pub fn write_entry(
             !a.is_empty() && !b.is_empty() && !b.contains('-') && !p.contains(char::is_whitespace)
         });
         let tex = if range { tex.replace('-', "--") } else { tex };
-        e.raw("pages", tex);
+        e.raw("pages", &tex);
     }
     e.text("chapter", rec.chapter_number.as_deref());
     e.text("pagetotal", rec.number_of_pages.as_deref());
@@ -201,7 +232,7 @@ pub fn write_entry(
 
     // Identifiers.
     if let Some(doi) = &rec.doi {
-        e.raw("doi", url_tex(doi, bibtex));
+        e.raw("doi", &url_tex(doi, bibtex));
     }
     // biber validates `isbn` and `issn` as one number each: BibLaTeX gets the first, the
     // others go to `annotation`; BibTeX, which does not check, gets them all.
@@ -218,7 +249,7 @@ pub fn write_entry(
         }
     }
     if let Some(u) = &rec.url {
-        e.raw("url", url_tex(u, bibtex));
+        e.raw("url", &url_tex(u, bibtex));
     }
     if let Some(pmid) = &rec.pmid {
         if bibtex {
@@ -274,10 +305,7 @@ pub fn write_entry(
         for name in ["reportnumber", "seriesnumber", "archive", "archive_location"] {
             if let Some(i) = e.fields.iter().position(|(n, _)| n == name) {
                 let (n, v) = e.fields.remove(i);
-                if let Value::Braced(tex) = v {
-                    e.annotation
-                        .push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
-                }
+                e.annotate(&n, &v);
             }
         }
     }
@@ -290,9 +318,7 @@ pub fn write_entry(
             .partition(|(n, _)| super::biblatex_allows(ty, n));
         e.fields = kept;
         for (n, v) in moved {
-            if let Value::Braced(tex) = v {
-                e.annotation.push(format!("{}: {tex}", latex::escape(&n, false, &mut Vec::new())));
-            }
+            e.annotate(&n, &v);
         }
     }
 
@@ -319,7 +345,7 @@ pub fn write_entry(
     }
     if !e.annotation.is_empty() {
         let joined = std::mem::take(&mut e.annotation).join("; ");
-        e.raw(annotation_field(bibtex), joined);
+        e.raw(annotation_field(bibtex), &joined);
     }
 
     if rec.author.iter().chain(&rec.editor).any(|p| !p.affiliation.is_empty()) {
@@ -340,9 +366,9 @@ pub fn write_entry(
         out.push_str(name);
         out.push_str(" = ");
         match value {
-            Value::Braced(tex) => {
+            Value::Braced(r) => {
                 out.push('{');
-                out.push_str(tex);
+                out.push_str(e.value(r));
                 out.push('}');
             }
             Value::Macro(m) => out.push_str(m),
@@ -369,7 +395,7 @@ fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
         e.annotation.push(tex);
     } else if plain && !e.has(&field) && (bibtex || super::biblatex_allows(e.ty, &field)) {
         if matches!(field.as_str(), "doi" | "url" | "eprint") {
-            e.raw(&field, url_tex(&value, bibtex));
+            e.raw(field, &url_tex(&value, bibtex));
         } else if matches!(field.as_str(), "file" | "pdf" | "uri" | "verba" | "verbb" | "verbc")
             && balanced(&value)
         {
@@ -379,9 +405,9 @@ fn extra(e: &mut Entry, name: &str, value: &str, bibtex: bool) {
                     e.unmapped.push(c);
                 }
             }
-            e.raw(&field, value);
+            e.raw(field, &value);
         } else {
-            e.text(&field, Some(&value));
+            e.text(field, Some(&value));
         }
     } else {
         let tex = latex::escape(&format!("{name}: {value}"), e.ascii, &mut e.unmapped);
@@ -419,17 +445,17 @@ fn date_fields(e: &mut Entry, d: &Date, bibtex: bool) {
     match (d.year, edtf(d)) {
         (Some(year), Some(edtf)) => {
             if bibtex {
-                e.raw("year", format!("{year:04}"));
+                e.raw("year", &format!("{year:04}"));
                 if let Some(m) =
                     d.month.and_then(|m| MONTH_MACROS.get(usize::from(m).wrapping_sub(1)))
                 {
-                    e.fields.push(("month".to_owned(), Value::Macro(m)));
+                    e.fields.push(("month".into(), Value::Macro(m)));
                 }
                 if d.day.is_some() || d.is_range() || d.circa || d.season.is_some() {
-                    e.raw("date", edtf);
+                    e.raw("date", &edtf);
                 }
             } else {
-                e.raw("date", edtf);
+                e.raw("date", &edtf);
             }
         }
         _ => {
@@ -452,10 +478,10 @@ fn edtf(d: &Date) -> Option<String> {
     Some(s)
 }
 
-fn date_field(e: &mut Entry, name: &str, d: Option<&Date>) {
+fn date_field(e: &mut Entry, name: &'static str, d: Option<&Date>) {
     if let Some(d) = d {
         match edtf(d) {
-            Some(edtf) => e.raw(name, edtf),
+            Some(edtf) => e.raw(name, &edtf),
             None => e.text(name, d.literal.as_deref()),
         }
     }
@@ -490,74 +516,102 @@ fn url_tex(url: &str, bibtex: bool) -> String {
 }
 
 /// `Family, Given and …`; organisations in braces; `others` bare.
-fn names(e: &mut Entry, field: &str, people: &[Person]) {
-    let mut parts = Vec::new();
+fn names(e: &mut Entry, field: &'static str, people: &[Person]) {
+    let start = e.tex.len();
     for p in people {
-        if p.literal.as_deref() == Some("others") {
-            parts.push("others".to_owned());
-            continue;
+        let before = e.tex.len();
+        if before > start {
+            e.tex.push_str(" and ");
         }
-        if let Some(l) = &p.literal {
-            parts.push(format!("{{{}}}", latex::escape(l, e.ascii, &mut e.unmapped)));
-            continue;
-        }
-        let esc = |s: &str, e: &mut Entry| latex::escape(s, e.ascii, &mut e.unmapped);
-        let mut family = String::new();
-        let particle: Vec<&str> =
-            [p.dropping_particle.as_deref(), p.particle.as_deref()].into_iter().flatten().collect();
-        let particle = particle.join(" ");
-        let fam = p.family.as_deref().unwrap_or_default();
-        let fam_tex = esc(fam, e);
-        // A family name that holds a comma or the word `and`, or a word BibTeX would take for a
-        // particle (`Fonseca de la Bella`), must be braced to stay one part.
-        let particle_like = |w: &str| !w.starts_with(char::is_uppercase);
-        let fam_tex = if fam.contains(',')
-            || (fam.contains(char::is_whitespace) && fam.split_whitespace().any(particle_like))
-        {
-            format!("{{{fam_tex}}}")
-        } else {
-            fam_tex
-        };
-        if !particle.is_empty() {
-            let particle_tex = esc(&particle, e);
-            // BibTeX recognises a particle only when it starts lowercase.
-            if particle.starts_with(char::is_lowercase) {
-                family.push_str(&particle_tex);
-                family.push(' ');
-                family.push_str(&fam_tex);
-            } else {
-                family = format!("{{{particle_tex} {fam_tex}}}");
-            }
-        } else {
-            family.push_str(&fam_tex);
-        }
-        let mut name = family;
-        match (&p.suffix, &p.given) {
-            (Some(s), Some(_)) => {
-                name.push_str(", ");
-                name.push_str(&esc(s, e));
-            }
-            // `Last, Jr, ` with an empty first part is an error for BibTeX: keep it whole.
-            (Some(s), None) => name = format!("{{{name} {}}}", esc(s, e)),
-            _ => {}
-        }
-        if let Some(g) = &p.given {
-            let g_tex = esc(g, e);
-            let g_tex =
-                if g.contains(',') || g.split_whitespace().any(|w| w.eq_ignore_ascii_case("and")) {
-                    format!("{{{g_tex}}}")
-                } else {
-                    g_tex
-                };
-            name.push_str(", ");
-            name.push_str(&g_tex);
-        }
-        if !name.is_empty() {
-            parts.push(name);
+        let at = e.tex.len();
+        name(e, p);
+        // A person with nothing to write is left out.
+        if e.tex.len() == at {
+            e.tex.truncate(before);
         }
     }
-    if !parts.is_empty() {
-        e.raw(field, parts.join(" and "));
+    if e.tex.len() > start {
+        e.fields.push((field.into(), Value::Braced(start..e.tex.len())));
+    }
+}
+
+/// One person as BibTeX reads names, at the end of [`Entry::tex`].
+fn name(e: &mut Entry, p: &Person) {
+    if p.literal.as_deref() == Some("others") {
+        e.tex.push_str("others");
+        return;
+    }
+    if let Some(l) = &p.literal {
+        e.tex.push('{');
+        e.escape(l);
+        e.tex.push('}');
+        return;
+    }
+    let start = e.tex.len();
+    let fam = p.family.as_deref().unwrap_or_default();
+    // A family name that holds a comma or the word `and`, or a word BibTeX would take for a
+    // particle (`Fonseca de la Bella`), must be braced to stay one part.
+    let particle_like = |w: &str| !w.starts_with(char::is_uppercase);
+    let brace = fam.contains(',')
+        || (fam.contains(char::is_whitespace) && fam.split_whitespace().any(particle_like));
+    let family = |e: &mut Entry| {
+        if brace {
+            e.tex.push('{');
+        }
+        e.escape(fam);
+        if brace {
+            e.tex.push('}');
+        }
+    };
+    let particle = match (p.dropping_particle.as_deref(), p.particle.as_deref()) {
+        (Some(d), Some(p)) => format!("{d} {p}").into(),
+        (Some(one), None) | (None, Some(one)) => Cow::Borrowed(one),
+        (None, None) => Cow::Borrowed(""),
+    };
+    if particle.is_empty() {
+        family(e);
+    } else {
+        // The family name is escaped first, as it always was (the order of unmapped
+        // characters in messages), and put after the particle.
+        let fam_start = e.tex.len();
+        family(e);
+        let fam_tex = e.tex.split_off(fam_start);
+        // BibTeX recognises a particle only when it starts lowercase.
+        let lower = particle.starts_with(char::is_lowercase);
+        if !lower {
+            e.tex.push('{');
+        }
+        e.escape(&particle);
+        e.tex.push(' ');
+        e.tex.push_str(&fam_tex);
+        if !lower {
+            e.tex.push('}');
+        }
+    }
+    match (&p.suffix, &p.given) {
+        (Some(s), Some(_)) => {
+            e.tex.push_str(", ");
+            e.escape(s);
+        }
+        // `Last, Jr, ` with an empty first part is an error for BibTeX: keep it whole.
+        (Some(s), None) => {
+            e.tex.insert(start, '{');
+            e.tex.push(' ');
+            e.escape(s);
+            e.tex.push('}');
+        }
+        _ => {}
+    }
+    if let Some(g) = &p.given {
+        e.tex.push_str(", ");
+        let brace = g.contains(',') || g.split_whitespace().any(|w| w.eq_ignore_ascii_case("and"));
+        if brace {
+            e.tex.push('{');
+        }
+        e.escape(g);
+        if brace {
+            e.tex.push('}');
+        }
     }
 }
 
