@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use biblatex::{Chunk, ChunksExt, RawBibliography};
 
@@ -495,6 +496,9 @@ fn plain_value(f: &Field) -> Option<biblatex::Chunks> {
     if memchr::memchr2(b'\\', b'$', bytes).is_none() {
         return Some(plain_chunks(&f.text));
     }
+    if memchr::memchr(b'$', bytes).is_some() {
+        return math_value(f);
+    }
     let mut unescaped = String::with_capacity(f.text.len());
     let (mut copied, mut from) = (0, 0);
     while let Some(k) = bytes.get(from..).and_then(|b| memchr::memchr2(b'\\', b'$', b)) {
@@ -513,6 +517,70 @@ fn plain_value(f: &Field) -> Option<biblatex::Chunks> {
     let mut chunks = plain_chunks(&unescaped);
     for c in &mut chunks {
         c.span = 0..f.text.len();
+    }
+    Some(chunks)
+}
+
+/// [`plain_value`] for a value with inline math, `$…$`, besides escaped specials: what the
+/// crate makes of it, a normal chunk before each math chunk (the first even when empty),
+/// math kept as written, a normal chunk after the last one when there is text. `None` for
+/// math with anything but letters after a backslash, for empty math or text between two
+/// maths (`$$`), for an odd number of `$`, and for verbatim and date fields.
+fn math_value(f: &Field) -> Option<biblatex::Chunks> {
+    use biblatex::Spanned;
+    if is_verbatim(&f.name) || f.name.ends_with("date") {
+        return None;
+    }
+    let text = f.text.as_str();
+    let bytes = text.as_bytes();
+    let mut chunks = Vec::new();
+    let mut unescaped = String::new();
+    let (mut start, mut from, mut math) = (0, 0, false);
+    let normal = |chunks: &mut biblatex::Chunks, unescaped: &mut String, span: Range<usize>| {
+        let chunk = plain_chunks(unescaped).pop()?;
+        chunks.push(Spanned::new(chunk.v, span));
+        unescaped.clear();
+        Some(())
+    };
+    while let Some(k) = bytes.get(from..).and_then(|b| memchr::memchr2(b'\\', b'$', b)) {
+        let at = from + k;
+        match (math, bytes.get(at), bytes.get(at + 1)) {
+            // A command in math stays as it is.
+            (true, Some(b'\\'), Some(c)) if c.is_ascii_alphabetic() => from = at + 2,
+            (false, Some(b'\\'), Some(b'%' | b'&' | b'_' | b'#' | b'$')) => {
+                unescaped.push_str(text.get(from..at)?);
+                from = at + 1;
+                unescaped.push_str(text.get(from..=from)?);
+                from += 1;
+            }
+            (_, Some(b'$'), _) => {
+                // Empty math, or nothing between two maths: the crate's `$$` cases.
+                let first_text = start == 0 && !math;
+                if at == start && !first_text {
+                    return None;
+                }
+                if math {
+                    chunks.push(Spanned::new(
+                        Chunk::Math(text.get(start..at)?.to_owned()),
+                        start..at,
+                    ));
+                } else {
+                    unescaped.push_str(text.get(from..at)?);
+                    normal(&mut chunks, &mut unescaped, start..at)?;
+                }
+                math = !math;
+                start = at + 1;
+                from = start;
+            }
+            _ => return None,
+        }
+    }
+    if math {
+        return None;
+    }
+    if start < text.len() {
+        unescaped.push_str(text.get(from..)?);
+        normal(&mut chunks, &mut unescaped, start..text.len())?;
     }
     Some(chunks)
 }
@@ -1192,12 +1260,47 @@ mod tests {
         }
     }
 
+    #[test]
+    fn inline_math_reads_as_the_crate_reads_it_without_the_crate() {
+        let field = |text: &str| Field { name: "abstract".into(), text: text.into(), offset: 0 };
+        for text in [
+            "a NF-$\\kappa$B  b",
+            "x $a  b$ y",
+            "$x$",
+            "a $x$--b",
+            "a $\\alpha$, $\\beta$ -- c",
+            "18\\% $p<0.05$",
+            "a$x$b",
+            "a $ x $ b",
+            "$a--b$ \\$5",
+            "$x$ ",
+        ] {
+            assert!(plain_value(&field(text)).is_some(), "{text:?}");
+            plain_agrees_with_the_crate(text);
+        }
+        for text in ["$$x$$", "$a$$b$", "$x", "$\\'e$", "$x$ \\kappa", "$x^{2}$"] {
+            assert!(plain_value(&field(text)).is_none(), "{text:?}");
+        }
+        let url = Field { name: "url".into(), text: "a$x$".into(), offset: 0 };
+        assert!(plain_value(&url).is_none());
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_values_read_as_the_crate_reads_them_always(
             text in "[a-z \\-\t\n\u{a0}\u{3000}é,.%&]{0,40}"
         ) {
             plain_agrees_with_the_crate(&text);
+        }
+
+        #[test]
+        fn inline_math_reads_as_the_crate_reads_it(
+            parts in proptest::collection::vec(
+                "[a-z \\-\n\u{a0}é]{0,6}|\\\\[%&_#$]|\\$|\\$[a-z <>^\\-]{1,5}\\$|\\$\\\\kappa\\$|\\\\beta",
+                0..12,
+            )
+        ) {
+            plain_agrees_with_the_crate(&parts.concat());
         }
 
         #[test]
