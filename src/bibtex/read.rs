@@ -10,7 +10,6 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 
 use biblatex::{Chunk, ChunksExt, RawBibliography};
 
@@ -430,6 +429,48 @@ fn crate_chunks(fields: &[&Field]) -> Result<Vec<biblatex::Chunks>, biblatex::Pa
         .collect())
 }
 
+/// Whether [`plain_chunks`] must look at byte `j` of `bytes` on its own: a hyphen, a control
+/// character, a non-ASCII byte, or a space before more white space.
+fn stops_run(bytes: &[u8], j: usize) -> bool {
+    match bytes.get(j) {
+        Some(b'-' | 0..b' ' | 0x80..) => true,
+        Some(b' ') => bytes.get(j + 1).is_some_and(|&n| n <= b' '),
+        _ => false,
+    }
+}
+
+/// How many leading bytes of `bytes` [`plain_chunks`] copies as they are: up to the first
+/// byte that [`stops_run`]. Eight bytes at a time: a word with no byte that may stop the run
+/// is skipped whole (abstracts make this the reader's busiest loop).
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*word);
+        // Bit tricks on the word, exact for the lowest flagged byte and flagging more above
+        // it at worst (those are checked one by one): bytes up to a space, hyphens, and
+        // two white-space bytes in a row (or one at the end of the word).
+        let below = |n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+        let blank = below(0x21);
+        let hyphen = {
+            let y = x ^ (ONES * u64::from(b'-'));
+            y.wrapping_sub(ONES) & !y & HIGH
+        };
+        let maybe =
+            below(0x20) | hyphen | (x & HIGH) | (blank & (blank >> 8)) | (blank >> 56 << 56);
+        if maybe == 0 {
+            i += 8;
+            continue;
+        }
+        if let Some(j) = (i..i + 8).find(|&j| stops_run(bytes, j)) {
+            return j;
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find(|&j| stops_run(bytes, j)).unwrap_or(bytes.len())
+}
+
 /// What the crate makes of a value with no TeX in it (see [`plain_value`]): one normal chunk
 /// with each run of white space as one space, and `--`/`---` as en and em dashes (a longer
 /// run of hyphens is read three at a time).
@@ -442,13 +483,7 @@ fn plain_chunks(text: &str) -> biblatex::Chunks {
         // hyphen, a control character, a space before more white space, or a non-ASCII
         // character.
         let tail = bytes.get(i..).unwrap_or_default();
-        let run = (0..tail.len())
-            .find(|&j| match tail[j] {
-                b'-' | 0..b' ' | 0x80.. => true,
-                b' ' => tail.get(j + 1).is_some_and(|&n| n <= b' '),
-                _ => false,
-            })
-            .map_or(bytes.len(), |p| i + p);
+        let run = i + plain_run(tail);
         out.push_str(text.get(i..run).unwrap_or_default());
         i = run;
         let next_char = |i: usize| text.get(i..).and_then(|t| t.chars().next());
@@ -482,22 +517,22 @@ fn plain_chunks(text: &str) -> biblatex::Chunks {
 
 /// What the crate makes of a field with no TeX in it but escaped specials (`\%`, `\&`, `\_`,
 /// `\#`, `\$`): the crate would only unescape them, collapse white space and read dashes
-/// ([`plain_chunks`]). `None` for any other TeX (braces, `~`, math, other commands) and for
-/// the fields the crate resolves (`crossref`, `xdata`).
+/// ([`plain_chunks`]); with inline math or brace groups as well, [`tex_value`]. `None` for
+/// any other TeX (`~`, commands) and for the fields the crate resolves (`crossref`, `xdata`).
 fn plain_value(f: &Field) -> Option<biblatex::Chunks> {
     if matches!(f.name.as_str(), "crossref" | "xdata") {
         return None;
     }
     // Vector searches: this looks at every byte of every field.
     let bytes = f.text.as_bytes();
-    if memchr::memchr3(b'{', b'}', b'~', bytes).is_some() {
+    if memchr::memchr(b'~', bytes).is_some() {
         return None;
     }
-    if memchr::memchr2(b'\\', b'$', bytes).is_none() {
-        return Some(plain_chunks(&f.text));
+    if memchr::memchr3(b'{', b'}', b'$', bytes).is_some() {
+        return tex_value(f);
     }
-    if memchr::memchr(b'$', bytes).is_some() {
-        return math_value(f);
+    if memchr::memchr(b'\\', bytes).is_none() {
+        return Some(plain_chunks(&f.text));
     }
     let mut unescaped = String::with_capacity(f.text.len());
     let (mut copied, mut from) = (0, 0);
@@ -521,66 +556,105 @@ fn plain_value(f: &Field) -> Option<biblatex::Chunks> {
     Some(chunks)
 }
 
-/// [`plain_value`] for a value with inline math, `$…$`, besides escaped specials: what the
-/// crate makes of it, a normal chunk before each math chunk (the first even when empty),
-/// math kept as written, a normal chunk after the last one when there is text. `None` for
-/// math with anything but letters after a backslash, for empty math or text between two
-/// maths (`$$`), for an odd number of `$`, and for verbatim and date fields.
-fn math_value(f: &Field) -> Option<biblatex::Chunks> {
+/// The first `\\`, `$`, `{` or `}` in `bytes` (vector searches: abstracts are long).
+fn next_tex(bytes: &[u8]) -> Option<usize> {
+    let first = memchr::memchr3(b'\\', b'$', b'{', bytes);
+    let before = bytes.get(..first.unwrap_or(bytes.len())).unwrap_or_default();
+    memchr::memchr(b'}', before).or(first)
+}
+
+/// Where [`tex_value`] is in a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    Text,
+    Math,
+    Group,
+}
+
+/// [`plain_value`] for a value with inline math (`$…$`) or brace groups (`{DNA}`) besides
+/// escaped specials: what the crate makes of it. Text before each math or group is a normal
+/// chunk (the first even when empty; between two groups even when empty), math is kept as
+/// written, a group is a verbatim chunk read like text, and text after the last one is a
+/// normal chunk when there is any. `None` for what has not been checked against the crate:
+/// nested groups, math in a group or a group in math, TeX in a group, backslashes in math
+/// other than commands, empty math, nothing between a math and its neighbour (`$$`), an
+/// unclosed `$` or `{`, a stray `}`; and for verbatim and date fields.
+fn tex_value(f: &Field) -> Option<biblatex::Chunks> {
     use biblatex::Spanned;
     if is_verbatim(&f.name) || f.name.ends_with("date") {
         return None;
     }
     let text = f.text.as_str();
     let bytes = text.as_bytes();
-    let mut chunks = Vec::new();
+    let mut chunks: biblatex::Chunks = Vec::new();
+    // Text of the current text or group segment with its escapes undone.
     let mut unescaped = String::new();
-    let (mut start, mut from, mut math) = (0, 0, false);
-    let normal = |chunks: &mut biblatex::Chunks, unescaped: &mut String, span: Range<usize>| {
-        let chunk = plain_chunks(unescaped).pop()?;
-        chunks.push(Spanned::new(chunk.v, span));
+    let (mut start, mut from, mut at_seg) = (0, 0, Segment::Text);
+    let mut last = None;
+    let read = |unescaped: &mut String| -> Option<Chunk> {
+        let chunk = plain_chunks(unescaped).pop()?.v;
         unescaped.clear();
-        Some(())
+        Some(chunk)
     };
-    while let Some(k) = bytes.get(from..).and_then(|b| memchr::memchr2(b'\\', b'$', b)) {
+    while let Some(k) = bytes.get(from..).and_then(next_tex) {
         let at = from + k;
-        match (math, bytes.get(at), bytes.get(at + 1)) {
+        let (byte, next) = (bytes.get(at).copied(), bytes.get(at + 1).copied());
+        match (at_seg, byte) {
             // A command in math stays as it is.
-            (true, Some(b'\\'), Some(c)) if c.is_ascii_alphabetic() => from = at + 2,
-            (false, Some(b'\\'), Some(b'%' | b'&' | b'_' | b'#' | b'$')) => {
-                unescaped.push_str(text.get(from..at)?);
-                from = at + 1;
-                unescaped.push_str(text.get(from..=from)?);
-                from += 1;
+            (Segment::Math, Some(b'\\')) if next.is_some_and(|c| c.is_ascii_alphabetic()) => {
+                from = at + 2;
             }
-            (_, Some(b'$'), _) => {
-                // Empty math, or nothing between two maths: the crate's `$$` cases.
-                let first_text = start == 0 && !math;
-                if at == start && !first_text {
+            (Segment::Text, Some(b'\\'))
+                if matches!(next, Some(b'%' | b'&' | b'_' | b'#' | b'$')) =>
+            {
+                unescaped.push_str(text.get(from..at)?);
+                unescaped.push_str(text.get(at + 1..at + 2)?);
+                from = at + 2;
+            }
+            (Segment::Text, Some(open @ (b'$' | b'{'))) => {
+                let opens = if open == b'$' { Segment::Math } else { Segment::Group };
+                let first = chunks.is_empty();
+                let between_groups = last == Some(Segment::Group) && opens == Segment::Group;
+                if at > start || first || between_groups {
+                    unescaped.push_str(text.get(from..at)?);
+                    let chunk = read(&mut unescaped)?;
+                    chunks.push(Spanned::new(chunk, start..at));
+                } else {
                     return None;
                 }
-                if math {
-                    chunks.push(Spanned::new(
-                        Chunk::Math(text.get(start..at)?.to_owned()),
-                        start..at,
-                    ));
-                } else {
-                    unescaped.push_str(text.get(from..at)?);
-                    normal(&mut chunks, &mut unescaped, start..at)?;
-                }
-                math = !math;
+                at_seg = opens;
+                start = at + 1;
+                from = start;
+            }
+            (Segment::Math, Some(b'$')) if at > start => {
+                chunks.push(Spanned::new(Chunk::Math(text.get(start..at)?.to_owned()), start..at));
+                last = Some(Segment::Math);
+                at_seg = Segment::Text;
+                start = at + 1;
+                from = start;
+            }
+            (Segment::Group, Some(b'}')) => {
+                unescaped.push_str(text.get(from..at)?);
+                let chunk = match read(&mut unescaped)? {
+                    Chunk::Normal(s) => Chunk::Verbatim(s),
+                    other => other,
+                };
+                chunks.push(Spanned::new(chunk, start..at));
+                last = Some(Segment::Group);
+                at_seg = Segment::Text;
                 start = at + 1;
                 from = start;
             }
             _ => return None,
         }
     }
-    if math {
+    if at_seg != Segment::Text {
         return None;
     }
     if start < text.len() {
         unescaped.push_str(text.get(from..)?);
-        normal(&mut chunks, &mut unescaped, start..text.len())?;
+        let chunk = read(&mut unescaped)?;
+        chunks.push(Spanned::new(chunk, start..text.len()));
     }
     Some(chunks)
 }
@@ -1285,6 +1359,55 @@ mod tests {
         assert!(plain_value(&url).is_none());
     }
 
+    #[test]
+    fn plain_run_stops_where_the_definition_says() {
+        let bytes: &[u8] = b" -\t\n\r!Aa\x80\xc3\xa9";
+        for len in 0..20 {
+            for at in 0..len {
+                for &b in bytes {
+                    for &after in bytes {
+                        let mut text = vec![b'a'; len];
+                        text[at] = b;
+                        if at + 1 < len {
+                            text[at + 1] = after;
+                        }
+                        let expected =
+                            (0..text.len()).find(|&j| stops_run(&text, j)).unwrap_or(text.len());
+                        assert_eq!(plain_run(&text), expected, "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn brace_groups_read_as_the_crate_reads_them_without_the_crate() {
+        let field = |text: &str| Field { name: "title".into(), text: text.into(), offset: 0 };
+        for text in [
+            "Quantitative {COVID-19} vaccination {API:} a  study",
+            "{DNA}",
+            "a {b  c} d",
+            "{}",
+            "a{}b",
+            "{a}{b}",
+            "x {--} y",
+            "a -- {b}",
+            "{ a }",
+            "a\n{b}",
+            "{a} $x$ {b}",
+            "R\\&D in the {UK}",
+        ] {
+            assert!(plain_value(&field(text)).is_some(), "{text:?}");
+            plain_agrees_with_the_crate(text);
+        }
+        for text in [
+            "{a{b}}", "{a", "a}", "{$x$}", "{a\\%b}", "{\\&}", "{\\'e}", "{a}$x$", "$x${a}",
+            "{a~b}",
+        ] {
+            assert!(plain_value(&field(text)).is_none(), "{text:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_values_read_as_the_crate_reads_them_always(
@@ -1297,6 +1420,16 @@ mod tests {
         fn inline_math_reads_as_the_crate_reads_it(
             parts in proptest::collection::vec(
                 "[a-z \\-\n\u{a0}é]{0,6}|\\\\[%&_#$]|\\$|\\$[a-z <>^\\-]{1,5}\\$|\\$\\\\kappa\\$|\\\\beta",
+                0..12,
+            )
+        ) {
+            plain_agrees_with_the_crate(&parts.concat());
+        }
+
+        #[test]
+        fn brace_groups_read_as_the_crate_reads_them(
+            parts in proptest::collection::vec(
+                "[a-zA-Z \\-\n\u{a0}é:]{0,6}|\\\\[%&_#$]|\\{|\\}|\\{[a-zA-Z0-9 \\-:]{0,5}\\}|\\$[a-z<]{1,3}\\$",
                 0..12,
             )
         ) {
