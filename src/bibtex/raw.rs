@@ -370,20 +370,22 @@ impl<'s> Scanner<'s> {
         let bytes = self.src.as_bytes();
         match self.peek() {
             Some(b'{') => {
+                // Brace to brace (vector searches: values are long, braces few).
                 let mut depth = 0usize;
-                for (i, &b) in bytes.iter().enumerate().skip(start) {
-                    match b {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.pos = i + 1;
-                                let text = self.src.get(start + 1..i).unwrap_or_default();
-                                return Ok(Piece::Text(text, start + 1));
-                            }
+                let mut i = start;
+                while let Some(k) = bytes.get(i..).and_then(|b| memchr::memchr2(b'{', b'}', b)) {
+                    i += k;
+                    if bytes.get(i) == Some(&b'{') {
+                        depth += 1;
+                    } else {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            self.pos = i + 1;
+                            let text = self.src.get(start + 1..i).unwrap_or_default();
+                            return Ok(Piece::Text(text, start + 1));
                         }
-                        _ => {}
                     }
+                    i += 1;
                 }
                 // Unbalanced as BibTeX counts; try again skipping `\{` and `\}` (biber, the crate).
                 let mut depth = 0usize;
