@@ -715,7 +715,12 @@ fn parse_chunk(
         .map_err(|err| format!("{name}:{}:1: error: {err}", lines_before + 1))?;
     let text = decoded.text.as_ref();
     let (parsed, line_breaks) = rayon::join(
-        || stream::read_part(text, format, chunk.place),
+        || {
+            // The chunk reader's marks hold for the bytes as read: not after transcoding.
+            let as_read = text.as_ptr() == chunk.bytes.as_ptr() && text.len() == chunk.bytes.len();
+            let marks = chunk.marks.as_ref().filter(|_| as_read);
+            stream::read_marked_part(text, format, chunk.place, marks)
+        },
         || stream::count_line_breaks(text),
     );
     let parsed = parsed.map_err(|err| {

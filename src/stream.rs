@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 use crate::csl_json::read::read_items;
-use crate::csl_json::scan::{JsonScan, part_items};
+pub use crate::csl_json::scan::Marks;
+use crate::csl_json::scan::{JsonScan, items_at, part_items};
 use crate::{Diagnostic, Error, InputFormat, Parsed};
 
 /// Bytes read per chunk when streaming a file.
@@ -109,6 +110,9 @@ pub struct Chunk {
     pub bytes: Vec<u8>,
     /// Where the chunk stands in the input.
     pub place: Place,
+    /// CSL-JSON: where the chunk reader found the item commas and the closing bracket in
+    /// `bytes`, so that reading the chunk as it is need not scan it again.
+    pub marks: Option<Marks>,
 }
 
 /// Where a text stands in its input: byte offset, first or last part, and (CSL-JSON) how
@@ -147,6 +151,8 @@ pub struct ChunkReader<R> {
     scanned: usize,
     commas: Vec<usize>,
     commas_before: usize,
+    /// CSL-JSON: where the top-level array closes in `pending`, once found.
+    close: Option<usize>,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -164,6 +170,7 @@ impl<R: Read> ChunkReader<R> {
             scanned: 0,
             commas: Vec::new(),
             commas_before: 0,
+            close: None,
         }
     }
 
@@ -209,6 +216,9 @@ impl<R: Read> ChunkReader<R> {
         let cut = loop {
             self.fill(want)?;
             if self.eof {
+                if self.format == InputFormat::CslJson {
+                    self.scan_json();
+                }
                 break self.pending.len();
             }
             if let Some(cut) = self.last_boundary() {
@@ -228,12 +238,16 @@ impl<R: Read> ChunkReader<R> {
         self.pending.reserve(self.chunk_size);
         let first = self.offset == 0;
         let items_before = if first { 0 } else { self.commas_before + 1 };
+        let mut marks = None;
         if self.format == InputFormat::CslJson {
             let handed = self.commas.iter().take_while(|&&c| c < cut).count();
             self.commas_before += handed;
-            self.commas.drain(..handed);
+            let commas: Vec<usize> = self.commas.drain(..handed).collect();
             self.commas.iter_mut().for_each(|c| *c -= cut);
             self.scanned -= cut.min(self.scanned);
+            let close = self.close.filter(|&c| c < cut);
+            self.close = self.close.and_then(|c| c.checked_sub(cut));
+            marks = Some(Marks { commas, close });
         }
         let place = Place {
             offset: self.offset,
@@ -242,7 +256,7 @@ impl<R: Read> ChunkReader<R> {
             items_before,
         };
         self.offset += cut as u64;
-        Ok(Some(Chunk { bytes, place }))
+        Ok(Some(Chunk { bytes, place, marks }))
     }
 
     /// The last place in `pending` where a chunk may end.
@@ -250,11 +264,20 @@ impl<R: Read> ChunkReader<R> {
         if self.format != InputFormat::CslJson {
             return last_record_boundary(self.format, &self.pending);
         }
-        let (commas, scanned) = (&mut self.commas, self.scanned);
-        self.json.scan(&self.pending[scanned..], |i| commas.push(scanned + i));
-        self.scanned = self.pending.len();
+        self.scan_json();
         // A CSL-JSON chunk ends before an item comma; the next starts with it.
         self.commas.last().copied().filter(|&c| c > 0)
+    }
+
+    /// Scans what is pending and not scanned yet for item commas and the closing bracket.
+    fn scan_json(&mut self) {
+        let (commas, scanned) = (&mut self.commas, self.scanned);
+        if self.close.is_none() {
+            let rest = self.pending.get(scanned..).unwrap_or_default();
+            let close = self.json.scan(rest, |i| commas.push(scanned + i));
+            self.close = close.map(|c| scanned + c);
+        }
+        self.scanned = self.pending.len();
     }
 }
 
@@ -273,8 +296,22 @@ pub fn read_parallel(text: &str, format: InputFormat) -> Result<Parsed, Error> {
 /// # Errors
 /// As [`crate::read`], for this part.
 pub fn read_part(text: &str, format: InputFormat, place: Place) -> Result<Parsed, Error> {
+    read_marked_part(text, format, place, None)
+}
+
+/// [`read_part`] for a CSL-JSON chunk whose item commas and closing bracket are known
+/// ([`Chunk::marks`], valid only for the chunk's bytes as they were read).
+///
+/// # Errors
+/// As [`crate::read`], for this part.
+pub fn read_marked_part(
+    text: &str,
+    format: InputFormat,
+    place: Place,
+    marks: Option<&Marks>,
+) -> Result<Parsed, Error> {
     if format == InputFormat::CslJson {
-        return read_json_part(text, place);
+        return read_json_part(text, place, marks);
     }
     if matches!(format, InputFormat::Bibtex | InputFormat::Biblatex) && place == Place::WHOLE {
         return Ok(read_bibtex_pieces(text, format).unwrap_or_else(|| bibtex_whole(text)));
@@ -298,12 +335,16 @@ pub fn read_part(text: &str, format: InputFormat, place: Place) -> Result<Parsed
 /// CSL-JSON: the items of a top-level array (or of a part of one) read where they are, in
 /// pieces of about [`PIECE_SIZE`] bytes on all cores. Item numbers in messages count from
 /// the start of the input.
-fn read_json_part(text: &str, place: Place) -> Result<Parsed, Error> {
+fn read_json_part(text: &str, place: Place, marks: Option<&Marks>) -> Result<Parsed, Error> {
     if place.first && !is_json_array(text.as_bytes()) {
         return crate::read(text, InputFormat::CslJson);
     }
     let bom = if place.first && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let Some(spans) = text.get(bom..).and_then(|t| part_items(t, place.first, place.last)) else {
+    let spans = match marks {
+        Some(marks) if bom == 0 => items_at(text, place.first, place.last, marks),
+        _ => text.get(bom..).and_then(|t| part_items(t, place.first, place.last)),
+    };
+    let Some(spans) = spans else {
         return read_json_copies(text, place);
     };
     let spans: Vec<Range<usize>> = spans.into_iter().map(|r| r.start + bom..r.end + bom).collect();
@@ -744,24 +785,38 @@ mod tests {
 
     #[test]
     fn csl_json_chunks_read_as_the_whole_text() {
-        let text = csl_items(5000);
-        let whole = crate::read(&text, InputFormat::CslJson).unwrap();
-        let mut reader =
-            ChunkReader::new(text.as_bytes(), InputFormat::CslJson, 100_000, Vec::new());
-        let mut all = Parsed::default();
-        let mut chunks = 0;
-        while let Some(chunk) = reader.next_chunk().unwrap() {
-            let part = std::str::from_utf8(&chunk.bytes).unwrap();
-            assert_eq!(chunk.place.first, chunks == 0);
-            assert_eq!(part.starts_with(','), chunks > 0);
-            let mut parsed = read_part(part, InputFormat::CslJson, chunk.place).unwrap();
-            shift_diagnostics(&mut parsed.diagnostics, chunk.place.offset as usize);
-            all.records.extend(parsed.records);
-            all.diagnostics.extend(parsed.diagnostics);
-            chunks += 1;
+        let with_bom = csl_items(5000);
+        let without = with_bom.trim_start_matches('\u{feff}').to_owned();
+        for text in [with_bom, without] {
+            let whole = crate::read(&text, InputFormat::CslJson).unwrap();
+            let mut reader =
+                ChunkReader::new(text.as_bytes(), InputFormat::CslJson, 100_000, Vec::new());
+            let mut all = Parsed::default();
+            let mut chunks = 0;
+            while let Some(chunk) = reader.next_chunk().unwrap() {
+                let part = std::str::from_utf8(&chunk.bytes).unwrap();
+                assert_eq!(chunk.place.first, chunks == 0);
+                assert_eq!(part.starts_with(','), chunks > 0);
+                // The chunk reader's marks give the spans a scan gives (but after a BOM).
+                let marks = chunk.marks.as_ref().unwrap();
+                let (first, last) = (chunk.place.first, chunk.place.last);
+                if !part.starts_with('\u{feff}') {
+                    let spans = items_at(part, first, last, marks);
+                    assert!(spans.is_some());
+                    assert_eq!(spans, part_items(part, first, last));
+                }
+                let place = chunk.place;
+                let marked = read_marked_part(part, InputFormat::CslJson, place, Some(marks));
+                let mut parsed = read_part(part, InputFormat::CslJson, place).unwrap();
+                assert_eq!(marked.unwrap(), parsed);
+                shift_diagnostics(&mut parsed.diagnostics, chunk.place.offset as usize);
+                all.records.extend(parsed.records);
+                all.diagnostics.extend(parsed.diagnostics);
+                chunks += 1;
+            }
+            assert!(chunks > 10);
+            assert_eq!(all, whole);
         }
-        assert!(chunks > 10);
-        assert_eq!(all, whole);
     }
 
     /// A text that is not JSON fails in chunks where it fails whole.
@@ -776,7 +831,8 @@ mod tests {
             let mut failed = None;
             while let Some(chunk) = reader.next_chunk().unwrap() {
                 let part = std::str::from_utf8(&chunk.bytes).unwrap();
-                if let Err(e) = read_part(part, InputFormat::CslJson, chunk.place) {
+                let marks = chunk.marks.as_ref();
+                if let Err(e) = read_marked_part(part, InputFormat::CslJson, chunk.place, marks) {
                     failed = Some(e.offset().unwrap() + chunk.place.offset as usize);
                     break;
                 }

@@ -94,18 +94,43 @@ pub(crate) fn array_items(text: &str) -> Option<Vec<Range<usize>>> {
 pub(crate) fn part_items(text: &str, first: bool, last: bool) -> Option<Vec<Range<usize>>> {
     let bytes = text.as_bytes();
     let open = if first { bytes.iter().position(|b| !is_json_space(b))? } else { 0 };
+    let mut marks = Marks::default();
+    let inner = bytes.get(open + 1..)?;
+    marks.close = JsonScan::inside_array().scan(inner, |i| marks.commas.push(open + 1 + i));
+    marks.close = marks.close.map(|c| open + 1 + c);
+    items_at(text, first, last, &marks)
+}
+
+/// Where the top-level array's item commas and closing bracket are in a text, as a scan
+/// found them (byte offsets into that text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// The commas between top-level items, in order.
+    pub commas: Vec<usize>,
+    /// The `]` that closes the array, when the text holds it.
+    pub close: Option<usize>,
+}
+
+/// [`part_items`] with the commas and the closing bracket already found: no scan.
+pub(crate) fn items_at(
+    text: &str,
+    first: bool,
+    last: bool,
+    marks: &Marks,
+) -> Option<Vec<Range<usize>>> {
+    let bytes = text.as_bytes();
+    let open = if first { bytes.iter().position(|b| !is_json_space(b))? } else { 0 };
     if bytes.get(open) != Some(if first { &b'[' } else { &b',' }) {
         return None;
     }
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(marks.commas.len() + 1);
     let mut start = open + 1;
-    let inner = bytes.get(start..)?;
-    let close = JsonScan::inside_array().scan(inner, |i| {
-        items.push(start..open + 1 + i);
-        start = open + 2 + i;
-    });
-    let end = match close {
-        Some(close) if last => close + open + 1,
+    for &comma in marks.commas.iter().filter(|&&c| c > open) {
+        items.push(start..comma);
+        start = comma + 1;
+    }
+    let end = match marks.close {
+        Some(close) if last => close,
         None if !last => bytes.len(),
         _ => return None,
     };
