@@ -8,6 +8,7 @@
 //! - [`decode`]: a small TeX → Unicode decoder (accents, `\ss`, `\&`, `--`, braces) used when
 //!   the `biblatex` crate rejects a field; loops only, no recursion.
 
+use crate::swar;
 use unicode_normalization::UnicodeNormalization;
 
 /// Accent commands and the combining marks they put on a letter.
@@ -254,7 +255,7 @@ fn plain_run(text: &[u8], ascii: bool) -> usize {
                 .map_or(text.len(), |p| i + p);
         };
         let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        if x & HIGH == 0 && !may_be_special(x) {
+        if x & swar::HIGH == 0 && !may_be_special(x) {
             i += 8;
             continue;
         }
@@ -271,25 +272,14 @@ fn plain_run(text: &[u8], ascii: bool) -> usize {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
 /// For eight ASCII bytes: false only when none of them is a control character or one of
-/// `#$%&`, `-`, `\\]^_`, `{|}~` (a superset of the specials of [`escape_table`]). Bit tricks
-/// on the word (each byte below 128): a byte below `n` makes `x - n` borrow into its high
-/// bit; a byte strictly between `m` and `n` has both `(127 + n) - b` and `b + (127 - m)`
-/// reach 128.
+/// `#$%&`, `-`, `\\]^_`, `{|}~` (a superset of the specials of [`escape_table`]).
 fn may_be_special(x: u64) -> bool {
-    let below = |n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    let between = |m: u64, n: u64| {
-        (ONES * (127 + n)).wrapping_sub(x) & !x & x.wrapping_add(ONES * (127 - m)) & HIGH
-    };
-    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGH;
-    (below(0x20)
-        | between(0x22, 0x27)
-        | zero(x ^ (ONES * u64::from(b'-')))
-        | between(0x5B, 0x60)
-        | between(0x7A, 0x7F))
+    (swar::below(x, 0x20)
+        | swar::between(x, 0x22, 0x27)
+        | swar::equal(x, b'-')
+        | swar::between(x, 0x5B, 0x60)
+        | swar::between(x, 0x7A, 0x7F))
         != 0
 }
 

@@ -40,6 +40,7 @@ pub mod model;
 pub mod nbib;
 pub mod ris;
 pub mod stream;
+mod swar;
 mod tagged;
 pub mod web;
 mod writer;

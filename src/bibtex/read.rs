@@ -15,9 +15,9 @@ use biblatex::{Chunk, ChunksExt, RawBibliography};
 
 use super::raw::{self, Item, Piece, RawEntry};
 use super::{PROTECTED_EXTRA, TYPE_EXTRA, kind_from_type, month_number};
-use crate::latex;
 use crate::model::{clean_doi, clean_isbn, clean_issn, clean_pmid, collapse_ws, normalize_pages};
 use crate::{Date, Diagnostic, Kind, Parsed, Person, Record};
+use crate::{latex, swar};
 
 /// Fields deeper than this many braces skip the crate (its command parser recurses).
 const MAX_CRATE_DEPTH: usize = 32;
@@ -443,22 +443,17 @@ fn stops_run(bytes: &[u8], j: usize) -> bool {
 /// byte that [`stops_run`]. Eight bytes at a time: a word with no byte that may stop the run
 /// is skipped whole (abstracts make this the reader's busiest loop).
 fn plain_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while let Some(word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-        let x = u64::from_le_bytes(*word);
-        // Bit tricks on the word, exact for the lowest flagged byte and flagging more above
-        // it at worst (those are checked one by one): bytes up to a space, hyphens, and
-        // two white-space bytes in a row (or one at the end of the word).
-        let below = |n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-        let blank = below(0x21);
-        let hyphen = {
-            let y = x ^ (ONES * u64::from(b'-'));
-            y.wrapping_sub(ONES) & !y & HIGH
-        };
-        let maybe =
-            below(0x20) | hyphen | (x & HIGH) | (blank & (blank >> 8)) | (blank >> 56 << 56);
+    while let Some(x) = bytes.get(i..).and_then(swar::word) {
+        // Marked (at worst with more marks above the first, checked one by one): control
+        // characters, hyphens, non-ASCII bytes, and two white-space bytes in a row (or one
+        // at the end of the word).
+        let blank = swar::below(x, 0x21);
+        let maybe = swar::below(x, 0x20)
+            | swar::equal(x, b'-')
+            | (x & swar::HIGH)
+            | (blank & (blank >> 8))
+            | (blank >> 56 << 56);
         if maybe == 0 {
             i += 8;
             continue;

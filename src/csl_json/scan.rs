@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::swar;
+
 /// A JSON scanner's state between calls: nesting depth and string state.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct JsonScan {
@@ -60,17 +62,12 @@ impl JsonScan {
 /// The first `"` or `\\` in `bytes`. Most JSON strings are short (keys, names, numbers as
 /// text): their first eight bytes are looked at as one word before `memchr` is called.
 fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let Some(word) = bytes.first_chunk::<8>() else {
+    let Some(x) = swar::word(bytes) else {
         return memchr::memchr2(b'"', b'\\', bytes);
     };
-    let x = u64::from_le_bytes(*word);
-    // A byte of `x ^ b` is zero where `x` has `b`; the lowest flagged byte is exact.
-    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGH;
-    let found = zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')));
+    let found = swar::equal(x, b'"') | swar::equal(x, b'\\');
     if found != 0 {
-        return Some(found.trailing_zeros() as usize / 8);
+        return Some(swar::first(found));
     }
     memchr::memchr2(b'"', b'\\', bytes.get(8..)?).map(|k| k + 8)
 }
