@@ -237,7 +237,8 @@ impl<'d> ItemReader<'d> {
         self.id_and_type(item.id, item.kind);
         let mut fields = item.fields;
         fields.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut last = Vec::with_capacity(fields.len());
+        // Aliases, rare: no allocation unless there is one.
+        let mut last = Vec::new();
         let mut fields = fields.into_iter().peekable();
         while let Some((name, value)) = fields.next() {
             if fields.peek().is_some_and(|(next, _)| *next == name) {
@@ -305,9 +306,7 @@ impl<'d> ItemReader<'d> {
                     self.keyword_text(text);
                 } else if let Some(clean) = id_cleaner(name) {
                     self.id_texts(name, vec![text.to_owned()], clean);
-                } else if !ALIASES.contains(&name)
-                    && let Some(slot) = text_slot(&mut self.rec, name)
-                {
+                } else if let Some(slot) = text_slot(&mut self.rec, name) {
                     *slot = Some(collapse_ws(text));
                 } else {
                     self.field(name, &Value::String(s.into_owned()));

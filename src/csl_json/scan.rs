@@ -9,7 +9,7 @@ use crate::swar;
 /// A JSON scanner's state between calls: nesting depth and string state.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct JsonScan {
-    pub depth: u32,
+    depth: u32,
     in_string: bool,
     escaped: bool,
 }
