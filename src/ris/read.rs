@@ -120,14 +120,13 @@ fn finish<'a>(raw: RawRecord<'a>, parsed: &mut Parsed) -> Vec<RawField<'a>> {
 /// The fields of one record, each taken at most once; what is left goes to `extra`.
 ///
 /// A record has a few dozen fields and is asked for some sixty tags, most of them absent:
-/// the fields are looked up in a copy sorted by tag, not scanned.
+/// the first 64 fields are filed by a hash of their tag into bit sets, so that asking for a
+/// tag reads one bit set and checks the few fields in it.
 struct Fields<'r, 'a> {
     fields: &'r [RawField<'a>],
-    /// `(tag key, field index)` of every field, sorted.
-    by_tag: Vec<(u32, usize)>,
-    /// Bit [`tag_bit`] set for every tag present: most tags asked for are absent, and this
-    /// says so without a search.
-    present: u64,
+    /// Bit `i` of `buckets[bucket(tag)]` set when field `i` (of the first 64) has `tag`, or
+    /// another tag of the same bucket.
+    buckets: [u64; 64],
     /// Bit `i` set when field `i` is taken (fields past the 64th: `used_more`).
     used: u64,
     used_more: Vec<bool>,
@@ -135,7 +134,6 @@ struct Fields<'r, 'a> {
 
 /// Field indexes found by [`Fields::take_indexes`]: a bit set for the first 64 fields, a
 /// list for the rest (no allocation for ordinary records).
-#[derive(Default)]
 struct Hits {
     low: u64,
     more: Vec<usize>,
@@ -156,30 +154,23 @@ impl Hits {
     }
 }
 
-/// A two-byte tag packed into a number; any other tag is [`LONG_TAG`] and compared as text.
-fn tag_key(tag: &str) -> u32 {
-    match tag.as_bytes() {
-        [a, b] => u32::from(*a) << 8 | u32::from(*b),
-        _ => LONG_TAG,
-    }
-}
-
-/// The [`tag_key`] of a tag that is not two bytes long.
-const LONG_TAG: u32 = u32::MAX;
-
-/// The bit of [`Fields::present`] that stands for a tag key (a multiplicative hash).
-fn tag_bit(key: u32) -> u64 {
-    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
+/// The bucket of [`Fields::buckets`] a tag is filed in (a multiplicative hash of its bytes;
+/// worked out at compile time for the tags the reader asks for).
+fn bucket(tag: &str) -> usize {
+    let key = tag.bytes().fold(tag.len() as u32, |h, b| h.wrapping_mul(257) ^ u32::from(b));
+    (key.wrapping_mul(0x9E37_79B1) >> 26) as usize
 }
 
 impl<'r, 'a> Fields<'r, 'a> {
     fn new(fields: &'r [RawField<'a>]) -> Self {
-        let mut by_tag: Vec<(u32, usize)> =
-            fields.iter().enumerate().map(|(i, f)| (tag_key(f.tag), i)).collect();
-        by_tag.sort_unstable();
-        let present = by_tag.iter().fold(0, |acc, &(key, _)| acc | tag_bit(key));
+        let mut buckets = [0u64; 64];
+        for (i, f) in fields.iter().take(64).enumerate() {
+            if let Some(b) = buckets.get_mut(bucket(f.tag)) {
+                *b |= 1 << i;
+            }
+        }
         let used_more = vec![false; fields.len().saturating_sub(64)];
-        Fields { fields, by_tag, present, used: 0, used_more }
+        Fields { fields, buckets, used: 0, used_more }
     }
 
     fn is_used(&self, i: usize) -> bool {
@@ -189,55 +180,33 @@ impl<'r, 'a> Fields<'r, 'a> {
         }
     }
 
-    fn mark_used(&mut self, i: usize) {
-        match i.checked_sub(64) {
-            None => self.used |= 1 << i,
-            Some(j) => {
-                if let Some(u) = self.used_more.get_mut(j) {
-                    *u = true;
-                }
+    /// The first 64 fields with `tag`, taken or not, as a bit set.
+    fn low(&self, tag: &str) -> u64 {
+        let mut filed = self.buckets.get(bucket(tag)).copied().unwrap_or(0);
+        let mut hits = 0;
+        while filed != 0 {
+            let i = filed.trailing_zeros() as usize;
+            filed &= filed - 1;
+            if self.fields.get(i).is_some_and(|f| f.tag == tag) {
+                hits |= 1 << i;
             }
         }
-    }
-
-    /// Indexes of the fields with `tag`, taken or not, in record order.
-    fn indexes<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
-        let key = tag_key(tag);
-        let from = if self.present & tag_bit(key) == 0 {
-            self.by_tag.len()
-        } else {
-            self.by_tag.partition_point(|&(k, _)| k < key)
-        };
-        self.by_tag
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(move |&&(k, _)| k == key)
-            .map(|&(_, i)| i)
-            .filter(move |&i| key != LONG_TAG || self.fields.get(i).is_some_and(|f| f.tag == tag))
+        hits
     }
 
     /// Unused fields with one of `tags`, in record order, marked as used.
     fn take_indexes(&mut self, tags: &[&str]) -> Hits {
-        let mut hits = Hits::default();
-        for tag in tags {
-            for i in self.indexes(tag) {
-                if self.is_used(i) {
-                    continue;
-                }
-                match i.checked_sub(64) {
-                    None => hits.low |= 1 << i,
-                    Some(_) => hits.more.push(i),
-                }
+        let low = tags.iter().fold(0, |acc, tag| acc | self.low(tag)) & !self.used;
+        self.used |= low;
+        let mut more = Vec::new();
+        let past = self.fields.get(64..).unwrap_or_default();
+        for ((j, f), used) in past.iter().enumerate().zip(self.used_more.iter_mut()) {
+            if !*used && tags.contains(&f.tag) {
+                *used = true;
+                more.push(64 + j);
             }
         }
-        hits.more.sort_unstable();
-        hits.more.dedup();
-        self.used |= hits.low;
-        for &i in &hits.more {
-            self.mark_used(i);
-        }
-        hits
+        Hits { low, more }
     }
 
     /// Values of `tags`, in record order (continuation lines joined with a space), marked as
@@ -266,7 +235,7 @@ impl<'r, 'a> Fields<'r, 'a> {
 
     /// True when a field has `tag` (taken or not).
     fn has(&self, tag: &str) -> bool {
-        self.indexes(tag).next().is_some()
+        self.low(tag) != 0 || self.fields.get(64..).unwrap_or_default().iter().any(|f| f.tag == tag)
     }
 
     /// The first value among `tags`, by priority of the tag; every other value that differs
@@ -766,6 +735,32 @@ mod tests {
         assert_eq!(rec.keyword.last().map(String::as_str), Some("k69"));
         let zz = rec.extra.get("ZZ").map(String::as_str).unwrap_or_default();
         assert!(zz.starts_with("z0") && zz.ends_with("z69"), "{zz}");
+    }
+
+    #[test]
+    fn tags_filed_in_one_bucket_are_told_apart() {
+        // Tags that share a bucket with `TI` and `AU`, placed before them.
+        let tags = (b'A'..=b'Z').flat_map(|a| {
+            (b'0'..=b'9').chain(b'A'..=b'Z').map(move |b| String::from_utf8(vec![a, b]))
+        });
+        let same = |of: &str| {
+            tags.clone()
+                .flatten()
+                .find(|t| t != of && bucket(t) == bucket(of))
+                .unwrap_or_else(|| panic!("no tag shares {of}'s bucket"))
+        };
+        let (near_ti, near_au) = (same("TI"), same("AU"));
+        let src = format!(
+            "TY  - JOUR\n{near_ti}  - not a title\n{near_au}  - Not, An Author\n\
+             TI  - The title\nAU  - Doe, Jane\nER  - \n"
+        );
+        let rec = one(&src);
+        assert_eq!(rec.title.as_deref(), Some("The title"));
+        let families: Vec<_> = rec.author.iter().map(|p| p.family.as_deref()).collect();
+        assert_eq!(families, [Some("Doe")]);
+        // The first such tags (`AL`, `BB`) have no place in the model: carried.
+        assert_eq!(rec.extra.get(near_ti.as_str()).map(String::as_str), Some("not a title"));
+        assert_eq!(rec.extra.get(near_au.as_str()).map(String::as_str), Some("Not, An Author"));
     }
 
     #[test]
