@@ -32,6 +32,9 @@ pub struct Loss {
 /// Batches at least this large are formatted in parallel.
 const PARALLEL_BATCH: usize = 256;
 
+/// Records formatted into one buffer (on one thread).
+const RUN: usize = 32;
+
 /// Streams records in one output format to `out`.
 #[derive(Debug)]
 pub struct Writer<W: io::Write> {
@@ -60,35 +63,42 @@ impl<W: io::Write> Writer<W> {
             records.iter().map(crate::keys::base_key).collect()
         };
         let keys: Vec<String> = bases.into_iter().map(|b| self.keys.unique(b)).collect();
-        let format_one = |(rec, key): (&Record, &String)| {
-            let mut text = String::with_capacity(2048);
+        // Records are formatted in runs into one buffer each, separators included: one
+        // allocation and one write per run, not per record.
+        let first = self.written;
+        let (format, options) = (self.format, &self.options);
+        let format_run = |(run, (recs, keys)): (usize, (&[Record], &[String]))| {
+            let mut text = String::with_capacity(recs.len() * 2560);
             let mut lost = Vec::new();
-            format_entry(self.format, rec, key, &self.options, &mut text, &mut lost);
+            for (i, (rec, key)) in recs.iter().zip(keys).enumerate() {
+                let index = first + run * RUN + i;
+                text.push_str(match (format, index) {
+                    (OutputFormat::CslJson, 0) => "[\n",
+                    (OutputFormat::CslJson, _) => ",\n",
+                    (_, 0) => "",
+                    (_, _) => "\n",
+                });
+                let mut messages = Vec::new();
+                format_entry(format, rec, key, options, &mut text, &mut messages);
+                lost.extend(messages.into_iter().map(|message| Loss {
+                    index,
+                    key: key.clone(),
+                    message,
+                }));
+            }
             (text, lost)
         };
-        let formatted: Vec<(String, Vec<String>)> = if records.len() >= PARALLEL_BATCH {
-            records.par_iter().zip(keys.par_iter()).map(format_one).collect()
+        let formatted: Vec<(String, Vec<Loss>)> = if records.len() >= PARALLEL_BATCH {
+            records.par_chunks(RUN).zip(keys.par_chunks(RUN)).enumerate().map(format_run).collect()
         } else {
-            records.iter().zip(keys.iter()).map(format_one).collect()
+            records.chunks(RUN).zip(keys.chunks(RUN)).enumerate().map(format_run).collect()
         };
         let mut losses = Vec::new();
-        for ((text, lost), key) in formatted.into_iter().zip(keys) {
-            let sep: &[u8] = match (self.format, self.written) {
-                (OutputFormat::CslJson, 0) => b"[\n",
-                (OutputFormat::CslJson, _) => b",\n",
-                (_, 0) => b"",
-                (_, _) => b"\n",
-            };
-            self.out.write_all(sep)?;
+        for (text, lost) in formatted {
             self.out.write_all(text.as_bytes())?;
-            let index = self.written;
-            losses.extend(lost.into_iter().map(|message| Loss {
-                index,
-                key: key.clone(),
-                message,
-            }));
-            self.written += 1;
+            losses.extend(lost);
         }
+        self.written += records.len();
         Ok(losses)
     }
 
@@ -137,4 +147,54 @@ pub fn write_to_string(records: &[Record], format: OutputFormat, options: &Write
     // Writing into a Vec cannot fail.
     let bytes = writer.write_records(records).and_then(|_| writer.finish()).unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Kind, Person};
+
+    /// Record `i`; every seventh has an affiliated author, which BibTeX cannot hold.
+    fn record(i: usize) -> Record {
+        let mut rec = Record::new(Kind::ArticleJournal);
+        rec.title = Some(format!("Title {i}"));
+        let mut author = Person::from_parts(&format!("Family{i}"), "Ann");
+        if i.is_multiple_of(7) {
+            author.affiliation.push("Somewhere".into());
+        }
+        rec.author.push(author);
+        rec
+    }
+
+    #[test]
+    fn batches_in_runs_write_what_records_one_by_one_write() {
+        // Two batches, the second large enough to be formatted in parallel runs.
+        let records: Vec<Record> = (0..2 * PARALLEL_BATCH + 5).map(record).collect();
+        let (head, tail) = records.split_at(3);
+        for format in [OutputFormat::Bibtex, OutputFormat::Ris, OutputFormat::CslJson] {
+            let mut batched = Writer::new(Vec::new(), format, WriteOptions::default());
+            let mut losses = batched.write_records(head).unwrap();
+            losses.extend(batched.write_records(tail).unwrap());
+            let batched = batched.finish().unwrap();
+
+            let mut single = Writer::new(Vec::new(), format, WriteOptions::default());
+            let mut expected = Vec::new();
+            for rec in &records {
+                expected.extend(single.write_records(std::slice::from_ref(rec)).unwrap());
+            }
+            assert_eq!(single.written(), records.len());
+            let single = single.finish().unwrap();
+            assert!(batched == single, "{format:?}: batched output differs");
+
+            let at: Vec<(usize, &str)> = losses.iter().map(|l| (l.index, l.key.as_str())).collect();
+            let want: Vec<(usize, &str)> =
+                expected.iter().map(|l| (l.index, l.key.as_str())).collect();
+            assert_eq!(at, want, "{format:?}");
+            // Each loss is reported once, at its record: every seventh record's author.
+            let indexes: Vec<usize> = losses.iter().map(|l| l.index).collect();
+            let sevenths: Vec<usize> = (0..records.len()).step_by(7).collect();
+            assert_eq!(indexes, sevenths, "{format:?}");
+            assert!(losses.iter().all(|l| l.key.starts_with("family")), "{losses:?}");
+        }
+    }
 }
