@@ -2,8 +2,10 @@
 //! format inferred from the extension, exit codes 0/1/2, help text, and the refusal to
 //! overwrite an input.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const RIS: &str = "TY  - JOUR\nAU  - Checkland, Kath\nAU  - Coleman, Anna\nTI  - Primary care-led commissioning\nT2  - British Journal of General Practice\nPY  - 2013\nVL  - 63\nIS  - 614\nSP  - e611\nEP  - e619\nDO  - 10.3399/bjgp13X671597\nER  - \n";
@@ -28,11 +30,8 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bibconv-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> common::ScratchDir {
+    common::ScratchDir::new("cli", name)
 }
 
 fn stdout(o: &Output) -> String {

@@ -1,14 +1,12 @@
 //! Hostile inputs: each case gives a clear message and an exit code, never a panic, a hang
 //! or unbounded memory. Run through the binary, as a user would meet them.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output};
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bibconv-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> common::ScratchDir {
+    common::ScratchDir::new("hostile", name)
 }
 
 /// Writes `bytes` to a file and converts it (to each output format in turn).

@@ -2,16 +2,15 @@
 //! parsed in pieces, converts exactly as the library converts the whole text at once, with
 //! the same diagnostics at the same `file:line:column`.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
 use bibconv::stream::CHUNK_SIZE;
 use bibconv::{InputFormat, LineIndex, OutputFormat, Severity, WriteOptions};
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bibconv-stream-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn tempdir(name: &str) -> common::ScratchDir {
+    common::ScratchDir::new("stream", name)
 }
 
 /// A RIS record; `n` varies its content. Every 997th record carries a line that is no tag

@@ -74,3 +74,37 @@ pub fn diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// A scratch directory under the system's temporary directory, made empty, and removed when
+/// dropped (a failing test's too, as the panic unwinds).
+pub struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    /// `bibconv-{suite}-{name}-{pid}`.
+    pub fn new(suite: &str, name: &str) -> ScratchDir {
+        let dir =
+            std::env::temp_dir().join(format!("bibconv-{suite}-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("a scratch directory");
+        ScratchDir(dir)
+    }
+}
+
+impl std::ops::Deref for ScratchDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for ScratchDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
