@@ -8,7 +8,6 @@
 //! - [`decode`]: a small TeX → Unicode decoder (accents, `\ss`, `\&`, `--`, braces) used when
 //!   the `biblatex` crate rejects a field; loops only, no recursion.
 
-use crate::swar;
 use unicode_normalization::UnicodeNormalization;
 
 /// Accent commands and the combining marks they put on a letter.
@@ -237,33 +236,11 @@ pub fn escape_into(text: &str, ascii: bool, out: &mut String, unmapped: &mut Vec
     }
 }
 
-/// How many leading bytes of `text` [`escape_into`] copies unchanged: no TeX special, no line
-/// break or tab, no `-`; with `ascii`, no non-ASCII character and no letter right before one
-/// (it may carry a combining accent). Always ends at a character boundary.
+/// How many leading bytes of `text` [`escape_into`] copies unchanged: up to the first byte
+/// that [`stops`] a run; with `ascii`, also not the letter right before a non-ASCII
+/// character (it may carry a combining accent). Always ends at a character boundary.
 fn plain_run(text: &[u8], ascii: bool) -> usize {
-    let table = if ascii { &ESCAPE_ASCII } else { &ESCAPE_UNICODE };
-    let special = |b: &u8| table[usize::from(*b)];
-    // Eight bytes at a time: a word with no byte that may be special is skipped whole; a
-    // word with one (or with a non-ASCII byte) is looked at byte by byte. Abstracts make this
-    // the writers' busiest loop.
-    let mut i = 0;
-    let run = loop {
-        let Some(word) = text.get(i..i + 8) else {
-            break text
-                .get(i..)
-                .and_then(|t| t.iter().position(special))
-                .map_or(text.len(), |p| i + p);
-        };
-        let x = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        if x & swar::HIGH == 0 && !may_be_special(x) {
-            i += 8;
-            continue;
-        }
-        if let Some(p) = word.iter().position(special) {
-            break i + p;
-        }
-        i += 8;
-    };
+    let run = if ascii { first_stop::<true>(text) } else { first_stop::<false>(text) };
     let before_non_ascii = ascii && text.get(run).is_some_and(|b| !b.is_ascii());
     if before_non_ascii && run > 0 && text.get(run - 1).is_some_and(u8::is_ascii_alphabetic) {
         run - 1
@@ -272,20 +249,65 @@ fn plain_run(text: &[u8], ascii: bool) -> usize {
     }
 }
 
-/// For eight ASCII bytes: false only when none of them is a control character or one of
-/// `#$%&`, `-`, `\\]^_`, `{|}~` (a superset of the specials of [`escape_table`]).
-fn may_be_special(x: u64) -> bool {
-    (swar::below(x, 0x20)
-        | swar::between(x, 0x22, 0x27)
-        | swar::equal(x, b'-')
-        | swar::between(x, 0x5B, 0x60)
-        | swar::between(x, 0x7A, 0x7F))
-        != 0
+/// True when byte `b`, followed by `next` (0 at the end), ends a plain run: a TeX special,
+/// a line break or tab, the first `-` of `--`; with `ASCII`, a non-ASCII byte.
+fn stops<const ASCII: bool>(b: u8, next: u8) -> bool {
+    SPECIAL[usize::from(b)] && (b != b'-' || next == b'-') || ASCII && b >= 0x80
 }
 
-/// The bytes [`escape_into`] cannot copy as they are, as a lookup table; with `ascii`, every
-/// non-ASCII byte too.
-const fn escape_table(ascii: bool) -> [bool; 256] {
+/// The index of the first byte that [`stops`] a run, or the length of `text`.
+fn first_stop<const ASCII: bool>(text: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = text.get(at..).unwrap_or_default();
+        let Some(window) = rest.first_chunk::<{ BLOCK + 1 }>() else {
+            // The last block, padded with a letter (which stops nothing).
+            let mut window = [b'a'; BLOCK + 1];
+            if let Some(w) = window.get_mut(..rest.len()) {
+                w.copy_from_slice(rest);
+            }
+            return block_stop::<ASCII>(&window).map_or(text.len(), |i| at + i);
+        };
+        if let Some(i) = block_stop::<ASCII>(window) {
+            return at + i;
+        }
+        at += BLOCK;
+    }
+}
+
+/// Bytes [`block_stop`] tests at once.
+const BLOCK: usize = 32;
+
+/// The index of the first of `window`'s first [`BLOCK`] bytes that [`stops`] a run (the
+/// last byte only tells whether the one before it starts `--`).
+///
+/// The block is first tested for a byte that may stop a run with comparisons the compiler
+/// makes vector instructions of (a superset: any control byte, `#$%&`, `\\]^_`, `{|}~`,
+/// `--`); only a block that has one is looked at byte by byte. Abstracts make this the
+/// writers' busiest loop.
+fn block_stop<const ASCII: bool>(window: &[u8; BLOCK + 1]) -> Option<usize> {
+    let mut maybe = [false; BLOCK];
+    for (i, m) in maybe.iter_mut().enumerate() {
+        let (b, next) = (window[i], window[i + 1]);
+        *m = (b < 0x20)
+            | (b.wrapping_sub(b'#') < 4)
+            | (b.wrapping_sub(b'\\') < 4)
+            | (b.wrapping_sub(b'{') < 4)
+            | ((b == b'-') & (next == b'-'))
+            | (ASCII & (b >= 0x80));
+    }
+    if !maybe.iter().fold(false, |any, &m| any | m) {
+        return None;
+    }
+    window
+        .iter()
+        .zip(window.iter().skip(1))
+        .take(BLOCK)
+        .position(|(&b, &next)| stops::<ASCII>(b, next))
+}
+
+/// The ASCII bytes [`escape_into`] cannot copy as they are, as a lookup table.
+const fn escape_table() -> [bool; 256] {
     let mut table = [false; 256];
     let special = b"\\{}~^&%$#_-\n\r\t";
     let mut i = 0;
@@ -293,16 +315,11 @@ const fn escape_table(ascii: bool) -> [bool; 256] {
         table[special[i] as usize] = true;
         i += 1;
     }
-    let mut b = 128;
-    while ascii && b < 256 {
-        table[b] = true;
-        b += 1;
-    }
     table
 }
 
-const ESCAPE_ASCII: [bool; 256] = escape_table(true);
-const ESCAPE_UNICODE: [bool; 256] = escape_table(false);
+/// The bytes that [`stops`] a run (`-` only before another).
+const SPECIAL: [bool; 256] = escape_table();
 
 /// [`escape_into`] into a new string.
 pub fn escape(text: &str, ascii: bool, unmapped: &mut Vec<char>) -> String {
@@ -625,30 +642,51 @@ fn push_base(out: &mut String, c: char, pending: &mut Vec<char>) {
 mod tests {
     use super::*;
 
-    /// The word-at-a-time scan finds exactly what the byte table finds, for every byte at
-    /// every place of a word and at the end of texts of every length.
+    /// The block scan stops where the byte definition ([`stops`]) does, for every byte at
+    /// every place of texts of lengths around the block size, and for `--` at every place.
     #[test]
-    fn plain_run_matches_the_table() {
+    fn plain_run_matches_the_definition() {
+        let reference = |text: &[u8], ascii: bool| {
+            let next = |i: usize| text.get(i + 1).copied().unwrap_or(0);
+            let stop = |i: usize, b: u8| {
+                if ascii { stops::<true>(b, next(i)) } else { stops::<false>(b, next(i)) }
+            };
+            let run = text.iter().enumerate().position(|(i, &b)| stop(i, b)).unwrap_or(text.len());
+            let letter_before = run > 0 && text[run - 1].is_ascii_alphabetic();
+            if ascii && text.get(run).is_some_and(|b| !b.is_ascii()) && letter_before {
+                run - 1
+            } else {
+                run
+            }
+        };
         for ascii in [false, true] {
-            let table = if ascii { &ESCAPE_ASCII } else { &ESCAPE_UNICODE };
-            for len in 1..20 {
+            for len in (1..20).chain(30..36).chain(62..68) {
                 for at in 0..len {
                     for b in 0..=255u8 {
                         let mut text = vec![b'a'; len];
                         text[at] = b;
-                        let expected = if table[usize::from(b)] { at } else { len };
-                        // `plain_run` may stop one letter early before non-ASCII (ascii mode).
-                        let got = plain_run(&text, ascii);
-                        let early = ascii && b >= 0x80 && at > 0;
                         assert_eq!(
-                            got,
-                            if early { at - 1 } else { expected },
+                            plain_run(&text, ascii),
+                            reference(&text, ascii),
                             "{ascii} {len} {at} {b}"
                         );
                     }
+                    let mut dashes = vec![b'a'; len + 1];
+                    dashes[at] = b'-';
+                    dashes[at + 1] = b'-';
+                    assert_eq!(plain_run(&dashes, ascii), at, "{ascii} {len} {at} --");
+                    dashes[at + 1] = b' ';
+                    assert_eq!(plain_run(&dashes, ascii), len + 1, "{ascii} {len} {at} -");
                 }
             }
         }
+        // The definition itself: specials stop, a lone `-` does not, `--` does.
+        assert_eq!(plain_run(b"ab&c", false), 2);
+        assert_eq!(plain_run(b"a-b", false), 3);
+        assert_eq!(plain_run(b"a--b", false), 1);
+        assert_eq!(plain_run("aé".as_bytes(), false), 3);
+        assert_eq!(plain_run("ab é".as_bytes(), true), 3);
+        assert_eq!(plain_run("abé".as_bytes(), true), 1);
     }
 
     macro_rules! cases {

@@ -21,14 +21,6 @@ pub(crate) fn below(x: u64, n: u8) -> u64 {
     x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH
 }
 
-/// Marks the bytes of `x` strictly between `m` and `n` (ASCII bytes: both `(127 + n) - b`
-/// and `b + (127 - m)` reach 128).
-#[inline]
-pub(crate) fn between(x: u64, m: u8, n: u8) -> u64 {
-    let (m, n) = (u64::from(m), u64::from(n));
-    (ONES * (127 + n)).wrapping_sub(x) & !x & x.wrapping_add(ONES * (127 - m)) & HIGH
-}
-
 /// Marks the bytes of `x` equal to `b` (a zero byte of `x ^ b`).
 #[inline]
 pub(crate) fn equal(x: u64, b: u8) -> u64 {
@@ -59,7 +51,6 @@ mod tests {
                     assert_eq!(marks != 0 && first(marks) == at, yes, "{b:#x} at {at}");
                 };
                 hit(below(x, 0x21), b < 0x21);
-                hit(between(x, 0x22, 0x27), (0x23..0x27).contains(&b));
                 hit(equal(x, b'-'), b == b'-');
             }
         }
