@@ -10,6 +10,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::blocks;
+
 /// Accent commands and the combining marks they put on a letter.
 const ACCENTS: &[(&str, char)] = &[
     ("`", '\u{300}'),
@@ -255,55 +257,20 @@ fn stops<const ASCII: bool>(b: u8, next: u8) -> bool {
     SPECIAL[usize::from(b)] && (b != b'-' || next == b'-') || ASCII && b >= 0x80
 }
 
-/// The index of the first byte that [`stops`] a run, or the length of `text`.
+/// The index of the first byte that [`stops`] a run, or the length of `text`. Blocks are
+/// first tested for a byte that may stop a run (a superset: any control byte, `#$%&`,
+/// `\\]^_`, `{|}~`, `--`). Abstracts make this the writers' busiest loop.
 fn first_stop<const ASCII: bool>(text: &[u8]) -> usize {
-    let mut at = 0;
-    loop {
-        let rest = text.get(at..).unwrap_or_default();
-        let Some(window) = rest.first_chunk::<{ BLOCK + 1 }>() else {
-            // The last block, padded with a letter (which stops nothing).
-            let mut window = [b'a'; BLOCK + 1];
-            if let Some(w) = window.get_mut(..rest.len()) {
-                w.copy_from_slice(rest);
-            }
-            return block_stop::<ASCII>(&window).map_or(text.len(), |i| at + i);
-        };
-        if let Some(i) = block_stop::<ASCII>(window) {
-            return at + i;
-        }
-        at += BLOCK;
-    }
-}
-
-/// Bytes [`block_stop`] tests at once.
-const BLOCK: usize = 32;
-
-/// The index of the first of `window`'s first [`BLOCK`] bytes that [`stops`] a run (the
-/// last byte only tells whether the one before it starts `--`).
-///
-/// The block is first tested for a byte that may stop a run with comparisons the compiler
-/// makes vector instructions of (a superset: any control byte, `#$%&`, `\\]^_`, `{|}~`,
-/// `--`); only a block that has one is looked at byte by byte. Abstracts make this the
-/// writers' busiest loop.
-fn block_stop<const ASCII: bool>(window: &[u8; BLOCK + 1]) -> Option<usize> {
-    let mut maybe = [false; BLOCK];
-    for (i, m) in maybe.iter_mut().enumerate() {
-        let (b, next) = (window[i], window[i + 1]);
-        *m = (b < 0x20)
+    let maybe = |b: u8, next: u8| {
+        (b < 0x20)
             | (b.wrapping_sub(b'#') < 4)
             | (b.wrapping_sub(b'\\') < 4)
             | (b.wrapping_sub(b'{') < 4)
             | ((b == b'-') & (next == b'-'))
-            | (ASCII & (b >= 0x80));
-    }
-    if !maybe.iter().fold(false, |any, &m| any | m) {
-        return None;
-    }
-    window
-        .iter()
-        .zip(window.iter().skip(1))
-        .take(BLOCK)
-        .position(|(&b, &next)| stops::<ASCII>(b, next))
+            | (ASCII & (b >= 0x80))
+    };
+    let exact = |_, b, next| stops::<ASCII>(b, next);
+    blocks::find(text, b'a', maybe, exact).unwrap_or(text.len())
 }
 
 /// The ASCII bytes [`escape_into`] cannot copy as they are, as a lookup table.

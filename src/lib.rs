@@ -28,6 +28,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod bibtex;
+mod blocks;
 pub mod csl_json;
 pub mod dedup;
 mod detect;
