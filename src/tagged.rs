@@ -134,6 +134,7 @@ pub(crate) fn ris_tag_line(line: &str) -> Option<TagLine<'_>> {
 /// Reads a MEDLINE tag line, or `None` when the line is not one (a continuation line).
 /// The space after the dash may be missing when the tag and its padding take the usual four
 /// columns (`PMID-22664238`).
+#[inline]
 pub(crate) fn medline_tag_line(line: &str) -> Option<TagLine<'_>> {
     let line = line.trim_end();
     let (_, (tag, pad, value)) = medline_line(line).ok()?;
