@@ -13,8 +13,9 @@
 #   scripts/bench.sh --only LIST      conversions to run, comma-separated, from:
 #                                     ris-bib,bib-ris,bib-csl,nbib-bib,csl-bib
 #   scripts/bench.sh --no-peers       bibconv and the `cat` floor only
-#   scripts/bench.sh --linear         also RIS and MEDLINE -> BibTeX at 10x the records
-#                                     (growth and flat-memory check)
+#   scripts/bench.sh --linear         also RIS and MEDLINE -> BibTeX at 10x the records,
+#                                     timed in turns with the 1x corpus (growth and
+#                                     flat-memory check)
 #   scripts/bench.sh --out-dir DIR    where converted files are written (default: a
 #                                     directory in /dev/shm when there is one, so that every
 #                                     tool is timed converting, not waiting on the disk)
@@ -29,9 +30,12 @@
 #   pass NBIB2XML=.../bin/nbib2xml.
 #
 # Every figure is the median wall time of whole processes (reading, converting, writing a
-# file in the output directory). Peak RSS is GNU time's maximum resident set size; for a pipeline
-# (`ris2xml | xml2bib`) it is that of its largest process. MB = 10^6 bytes of input.
-# This is a benchmark, not a test: nothing fails on a slow machine.
+# file in the output directory). bibconv is timed before and again after the peers of each
+# conversion, and its speed-up over a peer is taken from the median of all those runs: this
+# host's speed drifts by a quarter from minute to minute, and peers take minutes. Peak RSS
+# is GNU time's maximum resident set size; for a pipeline (`ris2xml | xml2bib`) it is that
+# of its largest process. MB = 10^6 bytes of input. This is a benchmark, not a test:
+# nothing fails on a slow machine.
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +62,7 @@ while [ $# -gt 0 ]; do
         --no-peers) peers=0 ;;
         --linear) linear=1 ;;
         --out-dir) out_dir=$2; shift ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -112,29 +116,62 @@ have_py() { python3 -c 'import bibtexparser, rispy' 2>/dev/null; }
 have_py_nbib() { python3 -c 'import bibtexparser, nbib' 2>/dev/null; }
 nbib2xml=${NBIB2XML:-$(command -v nbib2xml || true)}
 
-# measure CONVERSION TOOL RECORDS INPUT RUNS COMMAND: runs COMMAND (a shell string) RUNS
-# times and records the median wall time and the peak RSS.
-measure() {
-    local conv=$1 tool=$2 n=$3 input=$4 nruns=$5 cmd=$6
-    local bytes times=() rss=0 status=ok i start end t m
+# run_once COMMAND: runs COMMAND (a shell string) once; sets `t` (wall seconds), `m` (peak
+# RSS, KB) and `ok`.
+run_once() {
+    local start end
+    ok=1
+    start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$tmp/time.txt" bash -c "$1" >/dev/null 2>"$tmp/stderr.txt" || ok=0
+    end=$EPOCHREALTIME
+    t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
+    m=$(tail -n 1 "$tmp/time.txt")
+}
+
+# row CONVERSION TOOL RECORDS INPUT STATUS PEAK_RSS COMMAND TIMES...: records the median of
+# TIMES (all of them kept, for the table's medians over several rows) and prints the line.
+row() {
+    local conv=$1 tool=$2 n=$3 input=$4 status=$5 rss=$6 cmd=$7 bytes median
+    shift 7
     bytes=$(stat -L -c %s "$input")
-    for ((i = 0; i < nruns; i++)); do
-        start=$EPOCHREALTIME
-        if ! /usr/bin/time -f '%M' -o "$tmp/time.txt" bash -c "$cmd" >/dev/null 2>"$tmp/stderr.txt"; then
-            status=failed
-        fi
-        end=$EPOCHREALTIME
-        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
-        m=$(tail -n 1 "$tmp/time.txt")
-        times+=("$t")
-        [ "$m" -gt "$rss" ] && rss=$m
-    done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conv" "$tool" "$n" "$bytes" "$median" "$rss" "$status" "$cmd" >> "$results"
+    median=$(printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conv" "$tool" "$n" "$bytes" "$median" "$rss" \
+        "$status" "$cmd" "$(IFS=,; echo "$*")" >> "$results"
     awk -v c="$conv" -v tool="$tool" -v n="$n" -v b="$bytes" -v t="$median" -v r="$rss" -v s="$status" 'BEGIN {
         printf "  %-9s %-26s %8d rec %8.1f MB %8.3f s %9.1f MB/s %10.0f rec/s %8.1f MB RSS %s\n",
             c, tool, n, b / 1e6, t, b / 1e6 / t, n / t, r / 1024, (s == "ok" ? "" : "FAILED") }' >&2
+}
+
+# measure CONVERSION TOOL RECORDS INPUT RUNS COMMAND: runs COMMAND RUNS times and records the
+# median wall time and the peak RSS.
+measure() {
+    local conv=$1 tool=$2 n=$3 input=$4 nruns=$5 cmd=$6
+    local times=() rss=0 status=ok i
+    for ((i = 0; i < nruns; i++)); do
+        run_once "$cmd"
+        [ "$ok" = 1 ] || status=failed
+        times+=("$t")
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    row "$conv" "$tool" "$n" "$input" "$status" "$rss" "$cmd" "${times[@]}"
+}
+
+# interleaved CONV_A TOOL_A N_A INPUT_A CMD_A CONV_B TOOL_B N_B INPUT_B CMD_B RUNS: times A
+# and B in turns, so that both see the same minutes of a host whose speed drifts.
+interleaved() {
+    local ta=() tb=() ra=0 rb=0 sa=ok sb=ok i
+    for ((i = 0; i < ${11}; i++)); do
+        run_once "$5"; [ "$ok" = 1 ] || sa=failed; ta+=("$t"); [ "$m" -gt "$ra" ] && ra=$m
+        run_once "${10}"; [ "$ok" = 1 ] || sb=failed; tb+=("$t"); [ "$m" -gt "$rb" ] && rb=$m
+    done
+    row "$1" "$2" "$3" "$4" "$sa" "$ra" "$5" "${ta[@]}"
+    row "$6" "$7" "$8" "$9" "$sb" "$rb" "${10}" "${tb[@]}"
+}
+
+# again CONVERSION INPUT COMMAND: bibconv timed once more after the peers (when they ran).
+again() {
+    [ "$peers" = 1 ] || return 0
+    measure "$1" "bibconv, after the peers" "$records" "$2" "$runs" "$3"
 }
 
 floor() {
@@ -164,6 +201,8 @@ if wants ris-bib; then
         have_py && measure ris-bib "python rispy+bibtexparser" "$peer_records" "$p" "$peer_runs" \
             "$(py ris bibtex) '$p' $tmp/py.bib"
     fi
+    # bibconv again after the peers: the ratios use the runs before and after them.
+    again ris-bib "$f" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
 fi
 
 if wants bib-ris; then
@@ -178,6 +217,8 @@ if wants bib-ris; then
         have_py && measure bib-ris "python bibtexparser+rispy" "$peer_records" "$p" "$peer_runs" \
             "$(py bibtex ris) '$p' $tmp/py.ris"
     fi
+    # bibconv again after the peers: the ratios use the runs before and after them.
+    again bib-ris "$f" "$(bib) '$f' --to ris -o $tmp/out.ris"
 fi
 
 if wants bib-csl; then
@@ -190,6 +231,8 @@ if wants bib-csl; then
         have pandoc && measure bib-csl "pandoc $(pandoc --version | head -n 1 | cut -d' ' -f2)" \
             "$pandoc_records" "$q" "$peer_runs" "pandoc -f bibtex -t csljson '$q' -o $tmp/pandoc.json"
     fi
+    # bibconv again after the peers: the ratios use the runs before and after them.
+    again bib-csl "$f" "$(bib) '$f' --to csl-json -o $tmp/out.json"
 fi
 
 if wants nbib-bib; then
@@ -203,6 +246,8 @@ if wants nbib-bib; then
         have_py_nbib && measure nbib-bib "python nbib+bibtexparser" "$peer_records" "$p" "$peer_runs" \
             "$(py nbib bibtex) '$p' $tmp/py.bib"
     fi
+    # bibconv again after the peers: the ratios use the runs before and after them.
+    again nbib-bib "$f" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
 fi
 
 if wants csl-bib; then
@@ -214,14 +259,19 @@ if wants csl-bib; then
         have pandoc && measure csl-bib "pandoc $(pandoc --version | head -n 1 | cut -d' ' -f2)" \
             "$pandoc_records" "$q" "$peer_runs" "pandoc -f csljson -t bibtex '$q' -o $tmp/pandoc.bib"
     fi
+    # bibconv again after the peers: the ratios use the runs before and after them.
+    again csl-bib "$f" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
 fi
 
 if [ "$linear" = 1 ]; then
+    # 10x the records, timed in turns with the 100k corpus (a drifting host would otherwise
+    # make the growth figure a comparison of two different minutes).
     big=$((records * 10))
     for format in ris nbib; do
-        f=$(corpus "$format" "$big")
+        f=$(corpus "$format" "$big"); s=$(corpus "$format" "$records")
         floor "$format-bib-10x" "$f" "$big"
-        measure "$format-bib-10x" bibconv "$big" "$f" "$runs" "$(bib) '$f' --to bibtex -o $tmp/out.bib"
+        interleaved "$format-bib-1x" bibconv "$records" "$s" "$(bib) '$s' --to bibtex -o $tmp/out.bib" \
+            "$format-bib-10x" bibconv "$big" "$f" "$(bib) '$f' --to bibtex -o $tmp/out.bib" "$runs"
     done
     rm -f "$tmp/out.bib"
 fi
@@ -230,16 +280,31 @@ fi
 echo >&2
 awk -F'\t' '
     { conv[NR] = $1; tool[NR] = $2; n[NR] = $3; bytes[NR] = $4; t[NR] = $5; rss[NR] = $6; st[NR] = $7
-      mbps[NR] = $4 / 1e6 / $5
-      if ($2 == "bibconv") ours[$1] = mbps[NR] }
+      mbps[NR] = $4 / 1e6 / $5; times[NR] = $9
+      # bibconv: every run of every bibconv row of the conversion (before and after the peers).
+      if ($2 ~ /^bibconv/) { size[$1] = $4; all[$1] = all[$1] (all[$1] == "" ? "" : ",") $9 } }
+    function median(list,    v, k, i, j, x) {
+        k = split(list, v, ",")
+        for (i = 2; i <= k; i++) { x = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+        return v[int((k + 1) / 2)]
+    }
     END {
+        for (c in all) { ours[c] = size[c] / 1e6 / median(all[c]); runs[c] = split(all[c], tmp, ",") }
         print "| conversion | tool | records | MB/s | records/s | peak RSS | bibconv speed-up |"
         print "|---|---|---:|---:|---:|---:|---:|"
         for (i = 1; i <= NR; i++) {
-            ratio = (tool[i] == "bibconv" || !(conv[i] in ours)) ? "" : sprintf("%.1fx", ours[conv[i]] / mbps[i])
+            ratio = (tool[i] ~ /^bibconv/ || !(conv[i] in ours)) ? "" : sprintf("%.1fx", ours[conv[i]] / mbps[i])
+            if (tool[i] == "bibconv" && runs[conv[i]] > 0 && all[conv[i]] != times[i])
+                ratio = sprintf("(%.1f MB/s over all %d runs)", ours[conv[i]], runs[conv[i]])
             if (tool[i] ~ /^cat/) ratio = sprintf("(%.2fx of floor)", ours[conv[i]] / mbps[i])
             name = tool[i]; gsub(/\|/, "\\|", name)
             printf "| %s | %s%s | %d | %.1f | %.0f | %.1f MB | %s |\n", conv[i], name,
                 (st[i] == "ok" ? "" : " (FAILED)"), n[i], mbps[i], n[i] / t[i], rss[i] / 1024, ratio
+        }
+        for (c in all) if (c ~ /-10x$/) {
+            one = c; sub(/-10x$/, "-1x", one)
+            if (one in all)
+                printf "\n%s: 10x the records took %.2fx the time (medians of runs in turns)\n", c,
+                    median(all[c]) / median(all[one])
         }
     }' "$results" | tee "$out/results.md"
