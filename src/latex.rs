@@ -270,7 +270,7 @@ fn first_stop<const ASCII: bool>(text: &[u8]) -> usize {
             | (ASCII & (b >= 0x80))
     };
     let exact = |_, b, next| stops::<ASCII>(b, next);
-    blocks::find(text, b'a', maybe, exact).unwrap_or(text.len())
+    blocks::find(text, 0, maybe, exact).unwrap_or(text.len())
 }
 
 /// The ASCII bytes [`escape_into`] cannot copy as they are, as a lookup table.

@@ -69,14 +69,14 @@ fn is_collapsed(s: &str) -> bool {
         return false;
     }
     // U+0085 and U+00A0 (C2), U+1680 (E1), U+2000–U+2060 (E2), U+3000 (E3), U+FEFF (EF).
-    let leads = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
+    let mut leads = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
         .chain(memchr::memchr2_iter(0xE1, 0xEF, bytes));
-    for at in leads {
-        if s.get(at..).and_then(|t| t.chars().next()).is_some_and(is_space) {
-            return false;
-        }
-    }
-    true
+    !leads.any(|at| space_at(s, at))
+}
+
+/// True when the character that starts at byte `at` of `s` is white space.
+fn space_at(s: &str, at: usize) -> bool {
+    s.get(at..).and_then(|t| t.chars().next()).is_some_and(is_space)
 }
 
 /// [`is_collapsed`] for a short value, eight bytes at a time: a word with no byte that
@@ -108,12 +108,7 @@ fn short_is_collapsed(s: &str) -> bool {
                 b'\t'..=b'\r' => return false,
                 b' ' if after_space => return false,
                 b' ' => true,
-                0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
-                    if s.get(at..).and_then(|t| t.chars().next()).is_some_and(is_space) {
-                        return false;
-                    }
-                    false
-                }
+                0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF if space_at(s, at) => return false,
                 _ => false,
             };
             after_space = space;

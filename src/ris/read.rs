@@ -154,8 +154,7 @@ impl Hits {
     }
 }
 
-/// The bucket of [`Fields::buckets`] a tag is filed in (a multiplicative hash of its bytes;
-/// worked out at compile time for the tags the reader asks for).
+/// The bucket of [`Fields::buckets`] a tag is filed in (a multiplicative hash of its bytes).
 fn bucket(tag: &str) -> usize {
     let key = tag.bytes().fold(tag.len() as u32, |h, b| h.wrapping_mul(257) ^ u32::from(b));
     (key.wrapping_mul(0x9E37_79B1) >> 26) as usize
