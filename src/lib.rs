@@ -51,7 +51,7 @@ pub use encoding::{Decoded, decode};
 pub use error::{Diagnostic, Error, Parsed, Severity};
 pub use location::{LineIndex, Location};
 pub use model::{Date, Kind, Person, Record};
-pub use writer::{Loss, WriteOptions, Writer, write_to_string};
+pub use writer::{Loss, Prepared, WriteOptions, Writer, write_to_string};
 
 use std::fmt;
 

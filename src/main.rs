@@ -13,7 +13,8 @@ use std::sync::mpsc;
 use anyhow::{Context, Result, bail};
 use bibconv::stream::{self, BibtexPieces, CHUNK_SIZE, Chunk, ChunkReader};
 use bibconv::{
-    Diagnostic, InputFormat, LineIndex, OutputFormat, Record, Severity, WriteOptions, Writer,
+    Diagnostic, InputFormat, LineIndex, OutputFormat, Prepared, Record, Severity, WriteOptions,
+    Writer,
 };
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -311,6 +312,8 @@ fn convert_all<W: Write + Send>(
 /// batches are then kept and written by [`Sink::finish`].
 struct Sink<W: Write> {
     writer: Writer<W>,
+    /// How records are formatted where they are read: the writer's format and options.
+    formatter: Formatter,
     related: bool,
     verbose: bool,
     /// Every record so far by input, when the output must wait for all of them (`--dedup`);
@@ -325,6 +328,12 @@ struct Sink<W: Write> {
 impl<W: Write> Sink<W> {
     fn new(out: W, to: OutputFormat, options: WriteOptions, args: &Args) -> Self {
         Sink {
+            formatter: Formatter {
+                format: to,
+                options: options.clone(),
+                related: args.related,
+                collect: args.dedup,
+            },
             writer: Writer::new(out, to, options),
             related: args.related,
             verbose: args.verbose,
@@ -357,8 +366,27 @@ impl<W: Write> Sink<W> {
         Ok(())
     }
 
+    /// Takes batches of records, in input order.
+    fn push_batches(&mut self, batches: Vec<Batch>) -> Result<()> {
+        for batch in batches {
+            match batch {
+                Batch::Records(records) => self.push(records)?,
+                Batch::Formatted(prepared) => {
+                    self.records += prepared.len();
+                    let losses = self.writer.write_prepared(prepared)?;
+                    self.report_losses(losses)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn write(&mut self, records: &[Record]) -> Result<()> {
         let losses = self.writer.write_records(records)?;
+        self.report_losses(losses)
+    }
+
+    fn report_losses(&self, losses: Vec<bibconv::Loss>) -> Result<()> {
         if self.verbose {
             let mut err = io::stderr().lock();
             for loss in losses {
@@ -391,6 +419,43 @@ impl<W: Write> Sink<W> {
         }
         self.writer.finish()?;
         Ok((report, self.records))
+    }
+}
+
+/// Records on their way to the [`Sink`], in input order.
+enum Batch {
+    /// As read: the sink must see every record before writing (`--dedup`).
+    Records(Vec<Record>),
+    /// Formatted on the thread that read them (after the `--related` filter).
+    Formatted(Prepared),
+}
+
+/// What the [`Sink`] does with records on the thread that read them: formats them in the
+/// output's format, unless it must collect them.
+#[derive(Debug, Clone)]
+struct Formatter {
+    format: OutputFormat,
+    options: WriteOptions,
+    related: bool,
+    collect: bool,
+}
+
+impl Formatter {
+    fn batch(&self, mut records: Vec<Record>) -> Batch {
+        if self.collect {
+            return Batch::Records(records);
+        }
+        if !self.related {
+            records.retain(|r| r.related_to.is_none());
+        }
+        Batch::Formatted(Prepared::new(&records, self.format, &self.options))
+    }
+
+    /// A piece's records formatted where they were read; its diagnostics and the number
+    /// of records read come along.
+    fn piece(&self, parsed: bibconv::Parsed) -> (Vec<Diagnostic>, usize, Batch) {
+        let read = parsed.records.len();
+        (parsed.diagnostics, read, self.batch(parsed.records))
     }
 }
 
@@ -595,30 +660,39 @@ fn convert_pieces<W: Write + Send>(
 ) -> Result<Input> {
     let mut input = Input::default();
     let mut index: Option<LineIndex> = None;
-    let mut unwritten: Vec<Record> = Vec::new();
+    let mut unwritten: Vec<Batch> = Vec::new();
     let mut first = 0;
+    let formatter = sink.formatter.clone();
     while first < plan.len() {
         let end = (first + BIBTEX_BATCH).min(plan.len());
-        let batch = std::mem::take(&mut unwritten);
-        let (parsed, written) = rayon::join(|| plan.read(first..end), || sink.push(batch));
+        let batches = std::mem::take(&mut unwritten);
+        let (pieces, written) = rayon::join(
+            || plan.read_then(first..end, &|parsed| formatter.piece(parsed)),
+            || sink.push_batches(batches),
+        );
         written?;
-        if !parsed.diagnostics.is_empty() {
-            let index = index.get_or_insert_with(|| LineIndex::new(text));
-            input.errors += progress
-                .suspend(|| report_at(name, text, index, &parsed.diagnostics, args.quiet))?;
+        for (diagnostics, read, batch) in pieces {
+            if !diagnostics.is_empty() {
+                let index = index.get_or_insert_with(|| LineIndex::new(text));
+                input.errors +=
+                    progress.suspend(|| report_at(name, text, index, &diagnostics, args.quiet))?;
+            }
+            input.records += read;
+            unwritten.push(batch);
         }
         progress.set(plan.end_of(end - 1) as u64);
-        input.records += parsed.records.len();
-        unwritten = parsed.records;
         first = end;
     }
-    sink.push(unwritten)?;
+    sink.push_batches(unwritten)?;
     Ok(input)
 }
 
 /// One chunk read and parsed, with its diagnostics already placed in the input.
 struct ParsedChunk {
-    records: Vec<Record>,
+    /// The chunk's records, formatted unless the sink collects them.
+    batches: Vec<Batch>,
+    /// How many records were read.
+    records: usize,
     /// `file:line:column: level: message` lines, in input order.
     messages: Vec<String>,
     errors: usize,
@@ -655,8 +729,9 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
         });
         let mut input = Input::default();
         let mut lines_before = 0usize;
-        let mut unwritten: Vec<Record> = Vec::new();
+        let mut unwritten: Vec<Batch> = Vec::new();
         let mut first = true;
+        let formatter = sink.formatter.clone();
         for chunk in &rx {
             let chunk = match chunk {
                 Ok(chunk) => chunk,
@@ -667,10 +742,10 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
                 }
             };
             progress.set(chunk.place.offset + chunk.bytes.len() as u64);
-            let batch = std::mem::take(&mut unwritten);
+            let batches = std::mem::take(&mut unwritten);
             let (parsed, written) = rayon::join(
-                || parse_chunk(name, format, &chunk, lines_before, args),
-                || sink.push(batch),
+                || parse_chunk(name, format, &chunk, lines_before, args, &formatter),
+                || sink.push_batches(batches),
             );
             written?;
             let parsed = match parsed {
@@ -694,10 +769,10 @@ fn convert_chunks<R: Read + Send, W: Write + Send>(
             }
             lines_before += parsed.line_breaks;
             input.errors += parsed.errors;
-            input.records += parsed.records.len();
-            unwritten = parsed.records;
+            input.records += parsed.records;
+            unwritten = parsed.batches;
         }
-        sink.push(unwritten)?;
+        sink.push_batches(unwritten)?;
         Ok(input)
     })
 }
@@ -710,6 +785,7 @@ fn parse_chunk(
     chunk: &Chunk,
     lines_before: usize,
     args: &Args,
+    formatter: &Formatter,
 ) -> std::result::Result<ParsedChunk, String> {
     let decoded = bibconv::decode(&chunk.bytes, args.encoding.as_deref())
         .map_err(|err| format!("{name}:{}:1: error: {err}", lines_before + 1))?;
@@ -719,19 +795,27 @@ fn parse_chunk(
             // The chunk reader's marks hold for the bytes as read: not after transcoding.
             let as_read = text.as_ptr() == chunk.bytes.as_ptr() && text.len() == chunk.bytes.len();
             let marks = chunk.marks.as_ref().filter(|_| as_read);
-            stream::read_marked_part(text, format, chunk.place, marks)
+            let then = |parsed| formatter.piece(parsed);
+            stream::read_marked_pieces(text, format, chunk.place, marks, &then)
         },
         || stream::count_line_breaks(text),
     );
-    let parsed = parsed.map_err(|err| {
+    let pieces = parsed.map_err(|err| {
         let at = err.offset().map_or(1, |o| LineIndex::new(text).locate(text, o).line as usize);
         format!("{name}:{}: error: {err}", lines_before + at)
     })?;
     let mut messages = Vec::new();
     let mut errors = 0;
-    if !parsed.diagnostics.is_empty() {
-        let index = LineIndex::new(text);
-        for d in &parsed.diagnostics {
+    let mut index: Option<LineIndex> = None;
+    let (mut batches, mut records) = (Vec::with_capacity(pieces.len()), 0);
+    for (diagnostics, read, batch) in pieces {
+        records += read;
+        batches.push(batch);
+        if diagnostics.is_empty() {
+            continue;
+        }
+        let index = index.get_or_insert_with(|| LineIndex::new(text));
+        for d in &diagnostics {
             let level = match d.severity {
                 Severity::Error => {
                     errors += 1;
@@ -746,7 +830,8 @@ fn parse_chunk(
         }
     }
     Ok(ParsedChunk {
-        records: parsed.records,
+        batches,
+        records,
         messages,
         errors,
         line_breaks,

@@ -310,34 +310,56 @@ pub fn read_marked_part(
     place: Place,
     marks: Option<&Marks>,
 ) -> Result<Parsed, Error> {
+    read_marked_pieces(text, format, place, marks, &|parsed| parsed).map(concat)
+}
+
+/// [`read_marked_part`], each piece read handed to `then` on the thread that read it (to
+/// format its records while they are in that core's cache, say); the results in input
+/// order. A piece's diagnostics point into `text`, as [`read_marked_part`]'s do.
+///
+/// # Errors
+/// As [`crate::read`], for this part: the first piece's error in input order.
+pub fn read_marked_pieces<T: Send>(
+    text: &str,
+    format: InputFormat,
+    place: Place,
+    marks: Option<&Marks>,
+    then: &(impl Fn(Parsed) -> T + Sync),
+) -> Result<Vec<T>, Error> {
     if format == InputFormat::CslJson {
-        return read_json_part(text, place, marks);
+        return read_json_part(text, place, marks, then);
     }
     if matches!(format, InputFormat::Bibtex | InputFormat::Biblatex) && place == Place::WHOLE {
-        return Ok(read_bibtex_pieces(text, format).unwrap_or_else(|| bibtex_whole(text)));
+        let parsed = read_bibtex_pieces(text, format).unwrap_or_else(|| bibtex_whole(text));
+        return Ok(vec![then(parsed)]);
     }
     let pieces = pieces(text, format);
     if pieces.len() <= 1 {
-        return crate::read(text, format);
+        return crate::read(text, format).map(|parsed| vec![then(parsed)]);
     }
-    let parsed: Vec<Result<Parsed, Error>> = pieces
+    let parsed: Vec<Result<T, Error>> = pieces
         .par_iter()
         .map(|&(start, end)| {
             let piece = text.get(start..end).unwrap_or_default();
             let mut parsed = crate::read(piece, format).map_err(|e| shift_error(e, start))?;
             shift_diagnostics(&mut parsed.diagnostics, start);
-            Ok(parsed)
+            Ok(then(parsed))
         })
         .collect();
-    concat(parsed)
+    parsed.into_iter().collect()
 }
 
 /// CSL-JSON: the items of a top-level array (or of a part of one) read where they are, in
 /// pieces of about [`PIECE_SIZE`] bytes on all cores. Item numbers in messages count from
 /// the start of the input.
-fn read_json_part(text: &str, place: Place, marks: Option<&Marks>) -> Result<Parsed, Error> {
+fn read_json_part<T: Send>(
+    text: &str,
+    place: Place,
+    marks: Option<&Marks>,
+    then: &(impl Fn(Parsed) -> T + Sync),
+) -> Result<Vec<T>, Error> {
     if place.first && !is_json_array(text.as_bytes()) {
-        return crate::read(text, InputFormat::CslJson);
+        return crate::read(text, InputFormat::CslJson).map(|parsed| vec![then(parsed)]);
     }
     let bom = if place.first && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let spans = match marks {
@@ -345,7 +367,7 @@ fn read_json_part(text: &str, place: Place, marks: Option<&Marks>) -> Result<Par
         _ => text.get(bom..).and_then(|t| part_items(t, place.first, place.last)),
     };
     let Some(spans) = spans else {
-        return read_json_copies(text, place);
+        return read_json_copies(text, place, then);
     };
     let spans: Vec<Range<usize>> = spans.into_iter().map(|r| r.start + bom..r.end + bom).collect();
     let mut pieces = Vec::with_capacity(text.len() / PIECE_SIZE + 1);
@@ -359,24 +381,28 @@ fn read_json_part(text: &str, place: Place, marks: Option<&Marks>) -> Result<Par
     if from < spans.len() {
         pieces.push(from..spans.len());
     }
-    let parsed: Vec<Option<Parsed>> = pieces
+    let parsed: Vec<Option<T>> = pieces
         .par_iter()
         .map(|piece| {
             let spans = spans.get(piece.clone()).unwrap_or_default().iter().cloned();
-            read_items(text, spans, place.items_before + piece.start)
+            read_items(text, spans, place.items_before + piece.start).map(then)
         })
         .collect();
-    match parsed.into_iter().collect::<Option<Vec<Parsed>>>() {
-        Some(parsed) => concat(parsed.into_iter().map(Ok).collect()),
+    match parsed.into_iter().collect::<Option<Vec<T>>>() {
+        Some(parsed) => Ok(parsed),
         // An item that is not JSON: read the pieces as arrays of their own, which says where.
-        None => read_json_copies(text, place),
+        None => read_json_copies(text, place, then),
     }
 }
 
 /// [`read_json_part`] for text that is not JSON: the part cut into pieces at item commas,
 /// each piece made an array of its own (its leading comma becomes `[`, a `]` closes it)
 /// and read as a whole text, so that errors say where the JSON breaks.
-fn read_json_copies(text: &str, place: Place) -> Result<Parsed, Error> {
+fn read_json_copies<T: Send>(
+    text: &str,
+    place: Place,
+    then: &(impl Fn(Parsed) -> T + Sync),
+) -> Result<Vec<T>, Error> {
     let mut scan = if place.first { JsonScan::default() } else { JsonScan::inside_array() };
     // (start, end, items before the piece)
     let mut pieces = Vec::new();
@@ -391,10 +417,10 @@ fn read_json_copies(text: &str, place: Place) -> Result<Parsed, Error> {
         seen += 1;
     });
     if pieces.is_empty() && place.first && place.last {
-        return crate::read(text, InputFormat::CslJson);
+        return crate::read(text, InputFormat::CslJson).map(|parsed| vec![then(parsed)]);
     }
     pieces.push((start, text.len(), base));
-    let parsed: Vec<Result<Parsed, Error>> = pieces
+    let parsed: Vec<Result<T, Error>> = pieces
         .par_iter()
         .map(|&(start, end, items_before)| {
             let slice = text.get(start..end).unwrap_or_default();
@@ -416,10 +442,10 @@ fn read_json_copies(text: &str, place: Place) -> Result<Parsed, Error> {
             for d in &mut parsed.diagnostics {
                 renumber_item(&mut d.message, items_before);
             }
-            Ok(parsed)
+            Ok(then(parsed))
         })
         .collect();
-    concat(parsed)
+    parsed.into_iter().collect()
 }
 /// The BibTeX reader on a whole text.
 fn bibtex_whole(text: &str) -> Parsed {
@@ -518,14 +544,24 @@ impl<'t> BibtexPieces<'t> {
 
     /// Reads pieces `range` on all cores; diagnostics point into the whole text.
     pub fn read(&self, range: std::ops::Range<usize>) -> Parsed {
+        concat(self.read_then(range, &|parsed| parsed))
+    }
+
+    /// [`BibtexPieces::read`], each piece read handed to `then` on the thread that read it;
+    /// the results in input order.
+    pub fn read_then<T: Send>(
+        &self,
+        range: std::ops::Range<usize>,
+        then: &(impl Fn(Parsed) -> T + Sync),
+    ) -> Vec<T> {
         let header = self.text.get(..self.header_end).unwrap_or_default();
-        let parsed: Vec<Parsed> = range
+        range
             .into_par_iter()
             .map(|i| {
                 let (start, end) = (self.bounds[i], self.end_of(i));
                 let body = self.text.get(start..end).unwrap_or_default();
                 if start == 0 {
-                    return crate::read(body, self.format).unwrap_or_default();
+                    return then(crate::read(body, self.format).unwrap_or_default());
                 }
                 let mut piece = String::with_capacity(header.len() + body.len());
                 piece.push_str(header);
@@ -536,10 +572,9 @@ impl<'t> BibtexPieces<'t> {
                 for d in &mut parsed.diagnostics {
                     d.offset = d.offset - self.header_end + start;
                 }
-                parsed
+                then(parsed)
             })
-            .collect();
-        concat(parsed.into_iter().map(Ok).collect()).unwrap_or_default()
+            .collect()
     }
 }
 
@@ -608,16 +643,14 @@ fn renumber_item(message: &mut String, by: usize) {
     }
 }
 
-fn concat(parsed: Vec<Result<Parsed, Error>>) -> Result<Parsed, Error> {
+fn concat(parsed: Vec<Parsed>) -> Parsed {
     let mut all = Parsed::default();
-    let records = parsed.iter().map(|p| p.as_ref().map_or(0, |p| p.records.len())).sum();
-    all.records.reserve_exact(records);
+    all.records.reserve_exact(parsed.iter().map(|p| p.records.len()).sum());
     for piece in parsed {
-        let piece = piece?;
         all.records.extend(piece.records);
         all.diagnostics.extend(piece.diagnostics);
     }
-    Ok(all)
+    all
 }
 
 /// Detects the format of `text` and reads it like [`read_parallel`].

@@ -35,6 +35,104 @@ const PARALLEL_BATCH: usize = 256;
 /// Records formatted into one buffer (on one thread).
 const RUN: usize = 32;
 
+/// Records formatted under their base keys, waiting for [`Writer::write_prepared`] to make
+/// the keys unique and write them.
+///
+/// Formatting needs nothing of the writer's state, so it can run on the thread that read
+/// the records, while they are still in its cache, and the records can be dropped there;
+/// only the key check and the write are left in order.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    runs: Vec<Run>,
+}
+
+/// Records formatted into one buffer, each preceded by the separator that goes between two
+/// records (`\n`, or `,\n` in CSL-JSON).
+#[derive(Debug)]
+struct Run {
+    text: String,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// The key the record was formatted with.
+    base: String,
+    /// Where the key ends in the run's text; `None` when the entry wrote no key.
+    key_end: Option<usize>,
+    /// What the record lost.
+    lost: Vec<String>,
+}
+
+impl Prepared {
+    /// Formats `records` in `format`, on the calling thread.
+    pub fn new(records: &[Record], format: OutputFormat, options: &WriteOptions) -> Self {
+        Prepared { runs: records.chunks(RUN).map(|run| Run::new(run, format, options)).collect() }
+    }
+
+    /// [`Prepared::new`] on all cores for a large batch.
+    pub fn new_parallel(records: &[Record], format: OutputFormat, options: &WriteOptions) -> Self {
+        if records.len() < PARALLEL_BATCH {
+            return Prepared::new(records, format, options);
+        }
+        let runs = records.par_chunks(RUN).map(|run| Run::new(run, format, options)).collect();
+        Prepared { runs }
+    }
+
+    /// How many records are formatted.
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|run| run.entries.len()).sum()
+    }
+
+    /// True when no record is formatted.
+    pub fn is_empty(&self) -> bool {
+        self.runs.iter().all(|run| run.entries.is_empty())
+    }
+}
+
+impl Run {
+    fn new(records: &[Record], format: OutputFormat, options: &WriteOptions) -> Self {
+        let mut text = String::with_capacity(records.len() * 2560);
+        let mut entries = Vec::with_capacity(records.len());
+        for rec in records {
+            text.push_str(separator(format));
+            let start = text.len();
+            let base = crate::keys::base_key(rec);
+            let mut lost = Vec::new();
+            format_entry(format, rec, &base, options, &mut text, &mut lost);
+            let key_end = key_end(format, &text, start, &base);
+            entries.push(Entry { base, key_end, lost });
+        }
+        Run { text, entries }
+    }
+}
+
+/// What goes between two records.
+fn separator(format: OutputFormat) -> &'static str {
+    if format == OutputFormat::CslJson { ",\n" } else { "\n" }
+}
+
+/// Where `key` ends in the entry formatted at `text[start..]`, found where each format puts
+/// it and checked: after `@type{` (BibTeX), as the `ID` line just before `ER  - ` (RIS),
+/// as the first member, `"id": "…"` (CSL-JSON).
+fn key_end(format: OutputFormat, text: &str, start: usize, key: &str) -> Option<usize> {
+    let entry = text.get(start..)?;
+    let (before, end) = match format {
+        OutputFormat::Bibtex | OutputFormat::Biblatex => {
+            let open = memchr::memchr(b'{', entry.as_bytes())?;
+            ("{", start + open + 1 + key.len())
+        }
+        OutputFormat::Ris => ("ID  - ", text.len().checked_sub("\nER  - \n".len())?),
+        OutputFormat::CslJson => {
+            ("  {\n    \"id\": \"", start + "  {\n    \"id\": \"".len() + key.len())
+        }
+    };
+    let key_start = end.checked_sub(key.len())?;
+    let found = text.get(key_start..end) == Some(key)
+        && text.get(..key_start).is_some_and(|t| t.ends_with(before));
+    found.then_some(end)
+}
+
 /// Streams records in one output format to `out`.
 #[derive(Debug)]
 pub struct Writer<W: io::Write> {
@@ -56,49 +154,47 @@ impl<W: io::Write> Writer<W> {
     /// # Errors
     /// Errors of the underlying sink.
     pub fn write_records(&mut self, records: &[Record]) -> io::Result<Vec<Loss>> {
-        // Base keys are made in parallel; only the uniqueness check is sequential.
-        let bases: Vec<String> = if records.len() >= PARALLEL_BATCH {
-            records.par_iter().map(crate::keys::base_key).collect()
-        } else {
-            records.iter().map(crate::keys::base_key).collect()
-        };
-        let keys: Vec<String> = bases.into_iter().map(|b| self.keys.unique(b)).collect();
-        // Records are formatted in runs into one buffer each, separators included: one
-        // allocation and one write per run, not per record.
-        let first = self.written;
-        let (format, options) = (self.format, &self.options);
-        let format_run = |(run, (recs, keys)): (usize, (&[Record], &[String]))| {
-            let mut text = String::with_capacity(recs.len() * 2560);
-            let mut lost = Vec::new();
-            for (i, (rec, key)) in recs.iter().zip(keys).enumerate() {
-                let index = first + run * RUN + i;
-                text.push_str(match (format, index) {
-                    (OutputFormat::CslJson, 0) => "[\n",
-                    (OutputFormat::CslJson, _) => ",\n",
-                    (_, 0) => "",
-                    (_, _) => "\n",
-                });
-                let mut messages = Vec::new();
-                format_entry(format, rec, key, options, &mut text, &mut messages);
-                lost.extend(messages.into_iter().map(|message| Loss {
+        self.write_prepared(Prepared::new_parallel(records, self.format, &self.options))
+    }
+
+    /// Writes records formatted beforehand (in this writer's format and options), in order:
+    /// each key is made unique, a suffix written after it where it collides, and what the
+    /// records lost is returned.
+    ///
+    /// # Errors
+    /// Errors of the underlying sink.
+    pub fn write_prepared(&mut self, prepared: Prepared) -> io::Result<Vec<Loss>> {
+        let mut losses = Vec::new();
+        for run in prepared.runs {
+            let text = run.text.as_bytes();
+            let mut from = 0;
+            for entry in run.entries {
+                let index = self.written;
+                if index == 0 {
+                    // The first record opens the output: no separator, `[` in CSL-JSON.
+                    if self.format == OutputFormat::CslJson {
+                        self.out.write_all(b"[\n")?;
+                    }
+                    from += separator(self.format).len();
+                }
+                let base_len = entry.base.len();
+                let key = self.keys.unique(entry.base);
+                // A unique key is the base or the base with a suffix.
+                let suffix = key.get(base_len..).unwrap_or_default();
+                if let (Some(end), false) = (entry.key_end, suffix.is_empty()) {
+                    self.out.write_all(text.get(from..end).unwrap_or_default())?;
+                    self.out.write_all(suffix.as_bytes())?;
+                    from = end;
+                }
+                losses.extend(entry.lost.into_iter().map(|message| Loss {
                     index,
                     key: key.clone(),
                     message,
                 }));
+                self.written += 1;
             }
-            (text, lost)
-        };
-        let formatted: Vec<(String, Vec<Loss>)> = if records.len() >= PARALLEL_BATCH {
-            records.par_chunks(RUN).zip(keys.par_chunks(RUN)).enumerate().map(format_run).collect()
-        } else {
-            records.chunks(RUN).zip(keys.chunks(RUN)).enumerate().map(format_run).collect()
-        };
-        let mut losses = Vec::new();
-        for (text, lost) in formatted {
-            self.out.write_all(text.as_bytes())?;
-            losses.extend(lost);
+            self.out.write_all(text.get(from..).unwrap_or_default())?;
         }
-        self.written += records.len();
         Ok(losses)
     }
 
@@ -195,6 +291,78 @@ mod tests {
             let sevenths: Vec<usize> = (0..records.len()).step_by(7).collect();
             assert_eq!(indexes, sevenths, "{format:?}");
             assert!(losses.iter().all(|l| l.key.starts_with("family")), "{losses:?}");
+        }
+    }
+
+    /// The output as the writer defines it, made the plain way: each record's unique key
+    /// handed out in order, the entry formatted with it, entries joined and framed.
+    fn reference(records: &[Record], format: OutputFormat) -> (String, Vec<(usize, String)>) {
+        let mut keys = KeyGen::default();
+        let mut entries = Vec::new();
+        let mut lost_at = Vec::new();
+        for (i, rec) in records.iter().enumerate() {
+            let key = keys.key_for(rec);
+            let (mut text, mut lost) = (String::new(), Vec::new());
+            format_entry(format, rec, &key, &WriteOptions::default(), &mut text, &mut lost);
+            lost_at.extend(lost.iter().map(|_| (i, key.clone())));
+            entries.push(text);
+        }
+        let text = match format {
+            OutputFormat::CslJson if entries.is_empty() => "[]\n".to_owned(),
+            OutputFormat::CslJson => format!("[\n{}\n]\n", entries.join(",\n")),
+            _ => entries.join("\n"),
+        };
+        (text, lost_at)
+    }
+
+    #[test]
+    fn colliding_keys_get_their_suffix_where_the_key_stands() {
+        // Three families, one title: most keys collide (`family02024title`, then `…a`, `…b`,
+        // … up to two-letter suffixes); some records bring a key of their own, which collides
+        // with a made one or with each other.
+        let records: Vec<Record> = (0..3 * PARALLEL_BATCH)
+            .map(|i| {
+                let mut rec = record(i % 3);
+                rec.title = Some("Title".into());
+                rec.issued = crate::Date::parse("2024");
+                if i % 11 == 0 {
+                    rec.key =
+                        Some(if i % 2 == 0 { "family02024title".into() } else { "own".into() });
+                }
+                // Non-ASCII in a key the source gave: the suffix goes after its last byte.
+                if i % 13 == 0 {
+                    rec.key = Some("Müller2020".into());
+                }
+                rec
+            })
+            .collect();
+        for format in
+            [OutputFormat::Bibtex, OutputFormat::Biblatex, OutputFormat::Ris, OutputFormat::CslJson]
+        {
+            let (want, want_lost) = reference(&records, format);
+            // In uneven batches, small (formatted on one thread) and large (in parallel).
+            let mut writer = Writer::new(Vec::new(), format, WriteOptions::default());
+            let mut losses = Vec::new();
+            for batch in [&records[..1], &records[1..40], &records[40..]] {
+                losses.extend(writer.write_records(batch).unwrap());
+            }
+            let text = String::from_utf8(writer.finish().unwrap()).unwrap();
+            assert!(text == want, "{format:?}: output differs from the reference");
+            let lost: Vec<(usize, String)> = losses.into_iter().map(|l| (l.index, l.key)).collect();
+            assert_eq!(lost, want_lost, "{format:?}");
+            assert!(want.contains("family02024titleaa") && want.contains("owna"), "{format:?}");
+            assert!(want.contains("Müller2020b"), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_batch_writes_nothing_and_an_empty_output_is_framed() {
+        for format in [OutputFormat::Bibtex, OutputFormat::Ris, OutputFormat::CslJson] {
+            let mut writer = Writer::new(Vec::new(), format, WriteOptions::default());
+            assert!(writer.write_records(&[]).unwrap().is_empty());
+            assert!(writer.write_prepared(Prepared::default()).unwrap().is_empty());
+            let text = String::from_utf8(writer.finish().unwrap()).unwrap();
+            assert_eq!(text, reference(&[], format).0, "{format:?}");
         }
     }
 }
