@@ -23,7 +23,7 @@ use crate::{Diagnostic, Error, InputFormat, Parsed};
 pub const CHUNK_SIZE: usize = 1 << 20;
 
 /// Pieces of a chunk parsed in parallel are about this large.
-const PIECE_SIZE: usize = 256 << 10;
+const PIECE_SIZE: usize = 64 << 10;
 
 /// True for the formats whose records can be cut apart without parsing: RIS and MEDLINE.
 pub fn streamable(format: InputFormat) -> bool {
