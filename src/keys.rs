@@ -26,12 +26,34 @@ const STOPWORDS: &[&str] = &[
 /// collided remembers its next suffix, so many records sharing a base cost no rescans.
 #[derive(Debug, Default)]
 pub struct KeyGen {
-    used: HashSet<u64, FixedHasher>,
-    next_suffix: HashMap<u64, usize, FixedHasher>,
+    used: HashSet<u64, KeyHashed>,
+    next_suffix: HashMap<u64, usize, KeyHashed>,
 }
 
-/// A hasher with fixed keys: the same keys on every run.
-type FixedHasher = BuildHasherDefault<DefaultHasher>;
+/// The sets hold [`key_hash`]es, already hashed with fixed keys: they are used as they are,
+/// not hashed a second time.
+type KeyHashed = BuildHasherDefault<AsHashed>;
+
+/// A hasher that passes on the `u64` it is given.
+#[derive(Debug, Default)]
+struct AsHashed(u64);
+
+impl Hasher for AsHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Only `u64`s are hashed here; other bytes are folded in all the same.
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+}
 
 fn key_hash(key: &str) -> u64 {
     let mut h = DefaultHasher::new();
