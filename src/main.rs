@@ -312,9 +312,9 @@ fn convert_all<W: Write + Send>(
 /// batches are then kept and written by [`Sink::finish`].
 struct Sink<W: Write> {
     writer: Writer<W>,
-    /// How records are formatted where they are read: the writer's format and options.
+    /// How records are filtered and formatted where they are read: the writer's format
+    /// and options, `--related`.
     formatter: Formatter,
-    related: bool,
     verbose: bool,
     /// Every record so far by input, when the output must wait for all of them (`--dedup`);
     /// `None` to stream.
@@ -335,7 +335,6 @@ impl<W: Write> Sink<W> {
                 collect: args.dedup,
             },
             writer: Writer::new(out, to, options),
-            related: args.related,
             verbose: args.verbose,
             collected: args.dedup.then(Vec::new),
             source: String::new(),
@@ -348,17 +347,14 @@ impl<W: Write> Sink<W> {
         match &mut self.collected {
             Some(sources) => {
                 // Related records take part in the matching; the filter applies after it.
-                self.records +=
-                    records.iter().filter(|r| self.related || r.related_to.is_none()).count();
+                self.records += records.iter().filter(|r| self.formatter.keeps(r)).count();
                 match sources.last_mut() {
                     Some(last) if last.name == self.source => last.records.append(&mut records),
                     _ => sources.push(bibconv::dedup::Source::new(self.source.clone(), records)),
                 }
             }
             None => {
-                if !self.related {
-                    records.retain(|r| r.related_to.is_none());
-                }
+                records.retain(|r| self.formatter.keeps(r));
                 self.records += records.len();
                 self.write(&records)?;
             }
@@ -408,9 +404,7 @@ impl<W: Write> Sink<W> {
         let mut report = None;
         if let Some(sources) = self.collected.take() {
             let (mut all, r) = bibconv::dedup::dedup(sources, &Default::default());
-            if !self.related {
-                all.retain(|r| r.related_to.is_none());
-            }
+            all.retain(|r| self.formatter.keeps(r));
             self.records = all.len();
             for batch in all.chunks(WRITE_BATCH) {
                 self.write(batch)?;
@@ -441,13 +435,16 @@ struct Formatter {
 }
 
 impl Formatter {
+    /// Whether `rec` is written: a related record only with `--related`.
+    fn keeps(&self, rec: &Record) -> bool {
+        self.related || rec.related_to.is_none()
+    }
+
     fn batch(&self, mut records: Vec<Record>) -> Batch {
         if self.collect {
             return Batch::Records(records);
         }
-        if !self.related {
-            records.retain(|r| r.related_to.is_none());
-        }
+        records.retain(|r| self.keeps(r));
         Batch::Formatted(Prepared::new(&records, self.format, &self.options))
     }
 

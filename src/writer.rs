@@ -43,6 +43,8 @@ const RUN: usize = 32;
 /// only the key check and the write are left in order.
 #[derive(Debug, Default)]
 pub struct Prepared {
+    /// The format the records were formatted in; `None` for the empty default.
+    format: Option<OutputFormat>,
     runs: Vec<Run>,
 }
 
@@ -67,7 +69,8 @@ struct Entry {
 impl Prepared {
     /// Formats `records` in `format`, on the calling thread.
     pub fn new(records: &[Record], format: OutputFormat, options: &WriteOptions) -> Self {
-        Prepared { runs: records.chunks(RUN).map(|run| Run::new(run, format, options)).collect() }
+        let runs = records.chunks(RUN).map(|run| Run::new(run, format, options)).collect();
+        Prepared { format: Some(format), runs }
     }
 
     /// [`Prepared::new`] on all cores for a large batch.
@@ -76,7 +79,7 @@ impl Prepared {
             return Prepared::new(records, format, options);
         }
         let runs = records.par_chunks(RUN).map(|run| Run::new(run, format, options)).collect();
-        Prepared { runs }
+        Prepared { format: Some(format), runs }
     }
 
     /// How many records are formatted.
@@ -162,8 +165,16 @@ impl<W: io::Write> Writer<W> {
     /// records lost is returned.
     ///
     /// # Errors
-    /// Errors of the underlying sink.
+    /// Errors of the underlying sink; records formatted in another format are refused
+    /// (`InvalidInput`), nothing of them written.
     pub fn write_prepared(&mut self, prepared: Prepared) -> io::Result<Vec<Loss>> {
+        if let Some(format) = prepared.format
+            && format != self.format
+        {
+            let message =
+                format!("records formatted as {format:?} given to a {:?} writer", self.format);
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+        }
         let mut losses = Vec::new();
         for run in prepared.runs {
             let text = run.text.as_bytes();
@@ -364,5 +375,20 @@ mod tests {
             let text = String::from_utf8(writer.finish().unwrap()).unwrap();
             assert_eq!(text, reference(&[], format).0, "{format:?}");
         }
+    }
+
+    #[test]
+    fn records_formatted_in_another_format_are_refused() {
+        let options = WriteOptions::default();
+        let mut writer = Writer::new(Vec::new(), OutputFormat::Bibtex, options.clone());
+        let ris = Prepared::new(&[record(1)], OutputFormat::Ris, &options);
+        let err = writer.write_prepared(ris).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(writer.written(), 0);
+        let bibtex = Prepared::new(&[record(1)], OutputFormat::Bibtex, &options);
+        assert_eq!(bibtex.len(), 1);
+        writer.write_prepared(bibtex).unwrap();
+        let text = String::from_utf8(writer.finish().unwrap()).unwrap();
+        assert!(text.starts_with("@article{family1"), "{text}");
     }
 }
