@@ -109,13 +109,14 @@ fn first_significant_word(title: &str) -> Option<String> {
         })
 }
 
-/// A source key made safe for BibTeX: no white space, braces, commas, quotes, `#`, `%`, `~`,
-/// `=`, backslashes or parentheses.
+/// A source key made safe for BibTeX: no white space (zero-width spaces included), braces,
+/// commas, quotes, `#`, `%`, `~`, `=`, backslashes or parentheses. Every writer then writes
+/// the key as it is (the RIS writer would collapse a zero-width space to a space).
 fn sanitize(key: &str) -> String {
     key.trim()
         .chars()
         .map(|c| {
-            if c.is_whitespace() || "{}(),\"#%~=\\'".contains(c) || c.is_control() {
+            if crate::model::is_space(c) || "{}(),\"#%~=\\'".contains(c) || c.is_control() {
                 '_'
             } else {
                 c

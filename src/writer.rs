@@ -344,6 +344,11 @@ mod tests {
                 if i % 13 == 0 {
                     rec.key = Some("Müller2020".into());
                 }
+                // A zero-width space, which the RIS writer would collapse to a space: keys
+                // are written as they are, so the key is found where the format puts it.
+                if i % 17 == 0 {
+                    rec.key = Some("zero\u{200b}width".into());
+                }
                 rec
             })
             .collect();
@@ -363,6 +368,7 @@ mod tests {
             assert_eq!(lost, want_lost, "{format:?}");
             assert!(want.contains("family02024titleaa") && want.contains("owna"), "{format:?}");
             assert!(want.contains("Müller2020b"), "{format:?}");
+            assert!(want.contains("zero_widthb") && !want.contains('\u{200b}'), "{format:?}");
         }
     }
 

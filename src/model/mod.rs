@@ -21,6 +21,7 @@ pub use kind::Kind;
 pub use pages::{expand_medline_pages, normalize_pages, split_pages};
 pub use person::Person;
 pub(crate) use person::is_han;
+pub(crate) use text::is_space;
 pub use text::{collapse_ws, collapse_ws_cow, is_blank, is_cjk};
 
 /// Extras that only tell a writer how to format its own format (BibTeX case protection);

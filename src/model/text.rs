@@ -6,7 +6,7 @@ use crate::swar;
 
 /// True for the characters copied pages use as spaces: ASCII white space, no-break space,
 /// the Unicode space separators, the ideographic space and zero-width characters.
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
