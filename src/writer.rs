@@ -397,4 +397,22 @@ mod tests {
         let text = String::from_utf8(writer.finish().unwrap()).unwrap();
         assert!(text.starts_with("@article{family1"), "{text}");
     }
+
+    proptest::proptest! {
+        /// Whatever key a source gives, the key as made safe is found where each format
+        /// puts it (or a colliding key's suffix could not be written).
+        #[test]
+        fn every_source_key_is_found_in_its_entry(key in "\\PC{0,12}|[ \u{200b}\u{feff}\u{a0}\t{}\"\\\\a-z]{0,12}") {
+            let mut rec = record(3);
+            rec.key = Some(key);
+            let base = crate::keys::base_key(&rec);
+            for format in
+                [OutputFormat::Bibtex, OutputFormat::Biblatex, OutputFormat::Ris, OutputFormat::CslJson]
+            {
+                let (mut text, mut lost) = (String::from("\n"), Vec::new());
+                format_entry(format, &rec, &base, &WriteOptions::default(), &mut text, &mut lost);
+                proptest::prop_assert!(key_end(format, &text, 1, &base).is_some(), "{:?} {:?}", format, base);
+            }
+        }
+    }
 }
