@@ -115,6 +115,9 @@ fn separator(format: OutputFormat) -> &'static str {
     if format == OutputFormat::CslJson { ",\n" } else { "\n" }
 }
 
+/// What comes before the key in a CSL-JSON entry: the object's brace and the `id` member.
+const CSL_ID: &str = "  {\n    \"id\": \"";
+
 /// Where `key` ends in the entry formatted at `text[start..]`, found where each format puts
 /// it and checked: after `@type{` (BibTeX), as the `ID` line just before `ER  - ` (RIS),
 /// as the first member, `"id": "…"` (CSL-JSON).
@@ -126,9 +129,7 @@ fn key_end(format: OutputFormat, text: &str, start: usize, key: &str) -> Option<
             ("{", start + open + 1 + key.len())
         }
         OutputFormat::Ris => ("ID  - ", text.len().checked_sub("\nER  - \n".len())?),
-        OutputFormat::CslJson => {
-            ("  {\n    \"id\": \"", start + "  {\n    \"id\": \"".len() + key.len())
-        }
+        OutputFormat::CslJson => (CSL_ID, start + CSL_ID.len() + key.len()),
     };
     let key_start = end.checked_sub(key.len())?;
     let found = text.get(key_start..end) == Some(key)
